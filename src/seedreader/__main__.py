@@ -1,0 +1,5 @@
+"""`python -m seedreader` runs the command line."""
+
+from seedreader.cli import main
+
+raise SystemExit(main())

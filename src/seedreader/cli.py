@@ -1,0 +1,121 @@
+"""The command line: `seedreader [PATH ...]`, `seedreader search ...`, `seedreader notes ...`.
+
+Only opening the reader imports the UI, so the shell commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from seedreader import __version__
+from seedreader.documents import DocumentError, sanitize, scan_paths
+
+EXIT_ERROR = 2
+
+
+def error(message: str) -> int:
+    """Print one line to stderr, made safe for the terminal, and return exit code 2."""
+    print(f"seedreader: {sanitize(message)}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage errors are one line and exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise SystemExit(error(f"{message} (see --help)"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="seedreader",
+        description=(
+            "Read a folder of documents in the terminal, find things with typo-tolerant search "
+            "and keep notes anchored to the text."
+        ),
+        epilog=(
+            "Other commands:\n"
+            "  seedreader search QUERY [PATH ...]   fuzzy search from the shell (see search --help)\n"
+            "  seedreader notes list|add|export|import   notes from the shell (see notes --help)\n"
+            "\n"
+            "Keys inside the reader: press ? for help.\n"
+            "Environment: SEEDREADER_DATA_DIR (notes and reading state), "
+            "SEEDREADER_CACHE_DIR (search index cache)."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders to open (folders recursively); default: the current folder",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where notes and reading state live (default: $SEEDREADER_DATA_DIR or the "
+        "platform's user data folder)",
+    )
+    parser.add_argument("--version", action="version", version=f"seedreader {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] == "search":
+            from seedreader.cli_search import main as search_main
+
+            return search_main(args[1:])
+        if args and args[0] == "notes":
+            from seedreader.cli_notes import main as notes_main
+
+            return notes_main(args[1:])
+        return _read(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and friends: not an error worth a traceback.
+        sys.stderr.close()
+        return 0
+
+
+def _read(argv: list[str]) -> int:
+    options = build_parser().parse_args(argv)
+    paths = options.paths or ["."]
+    try:
+        scan = scan_paths(paths)
+    except DocumentError as exc:
+        return error(str(exc))
+    if not scan.documents:
+        detail = f" ({scan.skipped_binary} binary files skipped)" if scan.skipped_binary else ""
+        return error(f"no readable document in {' '.join(paths)}{detail}")
+    if len(scan.documents) == 1:
+        # A single file named directly: report a binary or unreadable file before any UI.
+        try:
+            scan.documents[0].load()
+        except DocumentError as exc:
+            return error(str(exc))
+    from seedreader.paths import data_dir
+
+    directory = data_dir(options.data_dir)
+    if not sys.stdout.isatty() and not os.environ.get("SEEDREADER_ALLOW_NO_TTY"):
+        return error("the reader needs a terminal (use `seedreader search` in scripts)")
+    from seedreader.ui.app import ReaderApp
+
+    app = ReaderApp(
+        scan.documents,
+        data_dir=directory,
+        skipped_binary=scan.skipped_binary,
+        scan_errors=scan.errors or [],
+    )
+    app.run()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
