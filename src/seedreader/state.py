@@ -1,0 +1,154 @@
+"""Reading state: where each document was left and how far it was read, kept in the data dir.
+
+A place is remembered as a line number plus a short quote of the text there, so it is found
+again after the document is edited or the terminal has another width.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from seedreader.paths import ensure_private_dir
+
+QUOTE_LENGTH = 60
+SEARCH_RADIUS = 2000
+"""How many lines around the old place a moved quote is looked for."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS positions (
+    path TEXT PRIMARY KEY,
+    line INTEGER NOT NULL,
+    quote TEXT NOT NULL,
+    furthest INTEGER NOT NULL,
+    line_count INTEGER NOT NULL,
+    updated REAL NOT NULL
+)
+"""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a document was left."""
+
+    line: int
+    """0-based line the cursor was on."""
+    quote: str
+    """The start of that line's text."""
+    furthest: int
+    """The furthest 0-based line that was on screen."""
+    line_count: int
+    """Lines the document had then."""
+
+
+def make_quote(text: str) -> str:
+    """The quote that identifies a line: its start, whitespace squeezed."""
+    return " ".join(text.split())[:QUOTE_LENGTH]
+
+
+def find_place(place: Place, line_count: int, line: Callable[[int], str]) -> int:
+    """Find a remembered place in the document as it is now.
+
+    Args:
+        place: what was remembered.
+        line_count: lines in the document now.
+        line: a function returning the text of a line.
+
+    Returns:
+        The line whose text still starts with the quote, nearest the old line; the old line
+        (clamped) when the quote is empty or gone.
+    """
+    if line_count <= 0:
+        return 0
+    old = min(max(place.line, 0), line_count - 1)
+    if not place.quote:
+        return old
+    for distance in range(SEARCH_RADIUS + 1):
+        for candidate in (old - distance, old + distance) if distance else (old,):
+            if 0 <= candidate < line_count and make_quote(line(candidate)) == place.quote:
+                return candidate
+    return old
+
+
+class ReadingState:
+    """Positions of documents in `state.sqlite3`; if the store cannot be used, reading goes on.
+
+    Every failure to read or write is caught and remembered in `problem` (shown once by the
+    app): losing a reading position must never stop anyone reading.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self._path = data_dir / "state.sqlite3"
+        self._db: sqlite3.Connection | None = None
+        self.problem: str | None = None
+        """A one-line message when the store could not be used."""
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is not None or self.problem is not None:
+            return self._db
+        try:
+            ensure_private_dir(self._path.parent)
+            db = sqlite3.connect(self._path, isolation_level=None, timeout=5.0)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(_SCHEMA)
+            try:
+                os.chmod(self._path, 0o600)
+            except OSError:
+                pass
+            self._db = db
+        except (sqlite3.Error, OSError) as error:
+            self.problem = f"reading positions are not saved ({self._path}: {error})"
+        return self._db
+
+    def get(self, path: Path) -> Place | None:
+        """The remembered place of a document, if any."""
+        db = self._connect()
+        if db is None:
+            return None
+        try:
+            row = db.execute(
+                "SELECT line, quote, furthest, line_count FROM positions WHERE path = ?",
+                (str(path),),
+            ).fetchone()
+        except sqlite3.Error as error:
+            self.problem = f"reading positions are not available ({error})"
+            return None
+        return Place(*row) if row else None
+
+    def all(self) -> dict[str, Place]:
+        """Every remembered place, by path."""
+        db = self._connect()
+        if db is None:
+            return {}
+        try:
+            rows = db.execute(
+                "SELECT path, line, quote, furthest, line_count FROM positions"
+            ).fetchall()
+        except sqlite3.Error:
+            return {}
+        return {row[0]: Place(*row[1:]) for row in rows}
+
+    def save(self, path: Path, place: Place) -> None:
+        """Remember a place (one short transaction)."""
+        db = self._connect()
+        if db is None:
+            return
+        try:
+            db.execute(
+                "INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
+                "line=excluded.line, quote=excluded.quote, "
+                "furthest=max(furthest, excluded.furthest), "
+                "line_count=excluded.line_count, updated=excluded.updated",
+                (str(path), place.line, place.quote, place.furthest, place.line_count, time.time()),
+            )
+        except sqlite3.Error as error:
+            self.problem = f"reading positions are not saved ({error})"
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

@@ -1,0 +1,52 @@
+"""The key map: one table that makes the bindings, the help screen and the footer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Key:
+    """One entry of the key map."""
+
+    keys: str
+    """Textual key names, comma separated."""
+    shown: str
+    """How the keys are written in help."""
+    action: str
+    description: str
+    footer: bool = False
+    group: str = "Reading"
+
+
+DOCUMENT_KEYS: tuple[Key, ...] = (
+    Key("j,down", "j ↓", "cursor_down", "Next line"),
+    Key("k,up", "k ↑", "cursor_up", "Previous line"),
+    Key("space,pagedown,f", "space PgDn", "page_down", "Page down"),
+    Key("b,pageup", "b PgUp", "page_up", "Page up"),
+    Key("ctrl+d", "ctrl+d", "half_page_down", "Half page down"),
+    Key("ctrl+u", "ctrl+u", "half_page_up", "Half page up"),
+    Key("g,home", "g Home", "first_line", "First line"),
+    Key("G,end", "G End", "last_line", "Last line"),
+    Key("colon", ":", "go_to_line", "Go to line number"),
+    Key("w", "w", "toggle_wrap", "Wrap long lines on/off"),
+    Key("h,left", "h ←", "scroll_left", "Scroll left (wrap off)"),
+    Key("l,right", "l →", "scroll_right", "Scroll right (wrap off)"),
+)
+
+APP_KEYS: tuple[Key, ...] = (
+    Key("left_square_bracket", "[", "previous_document", "Previous document", group="Library"),
+    Key("right_square_bracket", "]", "next_document", "Next document", group="Library"),
+    Key("o", "o", "pick_document", "Open a document by name", True, "Library"),
+    Key("L", "L", "toggle_library", "Show/hide the library panel", True, "Library"),
+    Key("question_mark", "?", "help", "This help", True, "General"),
+    Key("ctrl+p", "ctrl+p", "command_palette", "Command palette", False, "General"),
+    Key("q", "q", "quit", "Quit", True, "General"),
+)
+
+
+def bindings(keys: tuple[Key, ...]) -> list[Binding]:
+    """Textual bindings for a part of the key map."""
+    return [Binding(k.keys, k.action, k.description, show=k.footer) for k in keys]

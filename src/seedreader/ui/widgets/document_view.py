@@ -1,0 +1,629 @@
+"""The document pane: a virtualized, soft-wrapped view of one document with a cursor line."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.text import Text
+from textual import events
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+from seedreader.documents import Document, sanitize
+from seedreader.markdown import FormattedLine, format_markdown
+from seedreader.ui.keys import DOCUMENT_KEYS, bindings
+from seedreader.ui.wrap import wrap_ranges
+
+READING_WIDTH = 100
+"""Widest text column, in cells: longer lines are hard to read."""
+GUTTER = 2
+"""Cells left of the text: note marker and a space."""
+MARKDOWN_LIMIT = 4 * 1024 * 1024
+"""Markdown larger than this is shown as plain text."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One screen row: part of a line."""
+
+    line: int
+    sub: int
+    start: int
+    end: int
+
+
+class DocumentView(Widget, can_focus=True):
+    """Shows a document through the Line API: only the rows on screen are ever rendered.
+
+    Scrolling is by (line, wrapped row) rather than by pixel rows, so a 2-million-line file
+    needs no layout of lines that are not on screen. The right-most column is an overview
+    bar: where the view is in the whole document, and where search hits and notes fall.
+    """
+
+    BINDINGS = bindings(DOCUMENT_KEYS)
+
+    COMPONENT_CLASSES = {
+        "document-view--cursor",
+        "document-view--selection",
+        "document-view--match",
+        "document-view--current-match",
+        "document-view--gutter",
+        "document-view--note-marker",
+        "document-view--bar",
+        "document-view--bar-thumb",
+        "document-view--bar-hit",
+        "document-view--bar-note",
+        "document-view--h1",
+        "document-view--h2",
+        "document-view--h3",
+        "document-view--strong",
+        "document-view--em",
+        "document-view--code",
+        "document-view--codeblock",
+        "document-view--quote",
+        "document-view--marker",
+        "document-view--link",
+        "document-view--rule",
+        "document-view--empty",
+    }
+
+    DEFAULT_CSS = """
+    DocumentView {
+        background: $surface;
+        color: $foreground;
+        height: 1fr;
+        width: 1fr;
+    }
+    DocumentView > .document-view--cursor { background: $boost; }
+    DocumentView:focus > .document-view--cursor { background: $primary 20%; }
+    DocumentView > .document-view--selection { background: $accent 30%; }
+    DocumentView > .document-view--match { background: $warning 40%; text-style: bold; }
+    DocumentView > .document-view--current-match { background: $warning; color: $background; text-style: bold; }
+    DocumentView > .document-view--gutter { color: $foreground-muted; }
+    DocumentView > .document-view--note-marker { color: $accent; text-style: bold; }
+    DocumentView > .document-view--bar { color: $panel-lighten-2; background: $surface; }
+    DocumentView > .document-view--bar-thumb { color: $primary; background: $surface; }
+    DocumentView > .document-view--bar-hit { color: $warning; background: $surface; }
+    DocumentView > .document-view--bar-note { color: $accent; background: $surface; }
+    DocumentView > .document-view--h1 { color: $primary; text-style: bold underline; }
+    DocumentView > .document-view--h2 { color: $primary; text-style: bold; }
+    DocumentView > .document-view--h3 { color: $secondary; text-style: bold; }
+    DocumentView > .document-view--strong { text-style: bold; }
+    DocumentView > .document-view--em { text-style: italic; }
+    DocumentView > .document-view--code { color: $accent; }
+    DocumentView > .document-view--codeblock { color: $accent; }
+    DocumentView > .document-view--quote { color: $foreground-muted; text-style: italic; }
+    DocumentView > .document-view--marker { color: $foreground-muted; }
+    DocumentView > .document-view--link { color: $secondary; text-style: underline; }
+    DocumentView > .document-view--rule { color: $foreground-muted; }
+    DocumentView > .document-view--empty { color: $foreground-muted; text-style: italic; }
+    """
+
+    class CursorMoved(Message):
+        """The cursor line or the view moved."""
+
+        def __init__(self, view: DocumentView) -> None:
+            super().__init__()
+            self.view = view
+
+    class LinkClicked(Message):
+        """A Markdown link was clicked."""
+
+        def __init__(self, target: str) -> None:
+            super().__init__()
+            self.target = target
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.document: Document | None = None
+        self.cursor = 0
+        """The 0-based cursor line."""
+        self.top = 0
+        """The first line on screen."""
+        self.top_sub = 0
+        """The first wrapped row of `top` that is on screen."""
+        self.x_offset = 0
+        """Horizontal scroll, in characters, when wrapping is off."""
+        self.wrap = True
+        self.selection_anchor: int | None = None
+        """The first line of a line selection, when one is being made."""
+        self.matches: dict[int, list[tuple[int, int]]] = {}
+        """Search match spans (source columns) by line."""
+        self.current_match: tuple[int, int, int] | None = None
+        """(line, start, end) of the hit the user is on."""
+        self.hit_lines: list[int] = []
+        self.note_lines: set[int] = set()
+        self._formatted: list[FormattedLine] | None = None
+        self._wraps: OrderedDict[int, list[tuple[int, int]]] = OrderedDict()
+        self._strips: OrderedDict[tuple[int, int, bool, bool], Strip] = OrderedDict()
+        self._layout: list[Row] | None = None
+        self._wrap_width = 0
+        self._pending_end = False
+
+    # -- content
+
+    def show(self, document: Document, line: int = 0, top: int | None = None) -> None:
+        """Show `document` with the cursor on `line` (and `top` as first line if given)."""
+        self.document = document
+        self._formatted = None
+        if document.is_markdown and not document.is_large and document.size <= MARKDOWN_LIMIT:
+            self._formatted = format_markdown(document.lines())
+        self.matches = {}
+        self.current_match = None
+        self.hit_lines = []
+        self.note_lines = set()
+        self.selection_anchor = None
+        self.x_offset = 0
+        self._pending_end = False
+        self._invalidate(wraps=True)
+        self.cursor = self._clamp(line)
+        if top is None:
+            top = max(self.cursor - max(self.size.height // 3, 0), 0)
+        self.top = self._clamp(top)
+        self.top_sub = 0
+        self._ensure_cursor_visible()
+        self._changed()
+
+    def lines_grew(self) -> None:
+        """The document's line index grew (a large file is still being indexed)."""
+        self._layout = None
+        if self._pending_end and self.document is not None and self.document.is_indexed:
+            self._pending_end = False
+            self.action_last_line()
+            return
+        self.refresh()
+        self._changed()
+
+    @property
+    def line_count(self) -> int:
+        return self.document.line_count if self.document is not None else 0
+
+    def display_line(self, index: int) -> tuple[str, FormattedLine | None]:
+        """The sanitized text shown for a line, and its Markdown formatting if any."""
+        assert self.document is not None
+        if self._formatted is not None and index < len(self._formatted):
+            formatted = self._formatted[index]
+            return sanitize(formatted.text), formatted
+        return sanitize(self.document.line(index)), None
+
+    # -- geometry
+
+    @property
+    def _bar_x(self) -> int:
+        return self.size.width - 1
+
+    @property
+    def text_width(self) -> int:
+        """Cells of text per row."""
+        return max(min(self.size.width - 1 - GUTTER, READING_WIDTH), 1)
+
+    @property
+    def _margin(self) -> int:
+        return max((self.size.width - 1 - GUTTER - self.text_width) // 2, 0)
+
+    def _rows_of(self, index: int) -> list[tuple[int, int]]:
+        if not self.wrap:
+            text, _ = self.display_line(index)
+            return [(0, len(text))]
+        width = self.text_width
+        if width != self._wrap_width:
+            self._wraps.clear()
+            self._wrap_width = width
+        rows = self._wraps.get(index)
+        if rows is None:
+            text, _ = self.display_line(index)
+            rows = self._wraps[index] = wrap_ranges(text, width)
+            if len(self._wraps) > 4096:
+                self._wraps.popitem(last=False)
+        return rows
+
+    def _clamp(self, line: int) -> int:
+        return min(max(line, 0), max(self.line_count - 1, 0))
+
+    def layout(self) -> list[Row]:
+        """The rows on screen, top to bottom."""
+        if self._layout is not None:
+            return self._layout
+        rows: list[Row] = []
+        height = self.size.height
+        line, sub = self.top, self.top_sub
+        count = self.line_count
+        while len(rows) < height and line < count:
+            ranges = self._rows_of(line)
+            for index in range(sub, len(ranges)):
+                start, end = ranges[index]
+                rows.append(Row(line, index, start, end))
+                if len(rows) >= height:
+                    break
+            line, sub = line + 1, 0
+        self._layout = rows
+        return rows
+
+    def _invalidate(self, wraps: bool = False) -> None:
+        self._layout = None
+        self._strips.clear()
+        if wraps:
+            self._wraps.clear()
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._invalidate()
+        self._ensure_cursor_visible()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+        self._layout = None
+
+    # -- scrolling by rows
+
+    def _advance(self, rows: int) -> None:
+        """Move the view down (or up, if negative) by a number of screen rows."""
+        line, sub = self.top, self.top_sub
+        count = self.line_count
+        while rows > 0:
+            ranges = self._rows_of(line)
+            if sub + 1 < len(ranges):
+                sub += 1
+            elif line + 1 < count:
+                line, sub = line + 1, 0
+            else:
+                break
+            rows -= 1
+        while rows < 0:
+            if sub > 0:
+                sub -= 1
+            elif line > 0:
+                line -= 1
+                sub = len(self._rows_of(line)) - 1
+            else:
+                break
+            rows += 1
+        self.top, self.top_sub = line, sub
+        self._layout = None
+
+    def _max_top(self) -> tuple[int, int]:
+        """The top position that puts the last line at the bottom of the screen."""
+        count = self.line_count
+        if count == 0:
+            return 0, 0
+        remaining = self.size.height
+        line = count - 1
+        while line >= 0:
+            n = len(self._rows_of(line))
+            if n >= remaining:
+                return line, n - remaining
+            remaining -= n
+            if line == 0:
+                break
+            line -= 1
+        return 0, 0
+
+    def _clamp_top(self) -> None:
+        max_line, max_sub = self._max_top()
+        if (self.top, self.top_sub) > (max_line, max_sub):
+            self.top, self.top_sub = max_line, max_sub
+            self._layout = None
+
+    def _ensure_cursor_visible(self) -> None:
+        if self.document is None or self.size.height <= 0:
+            return
+        if self.cursor < self.top or (self.cursor == self.top and self.top_sub > 0):
+            self.top, self.top_sub = self.cursor, 0
+            self._layout = None
+        else:
+            # Rows from the top of the view to the end of the cursor line.
+            height = self.size.height
+            needed = len(self._rows_of(self.top)) - self.top_sub
+            line = self.top
+            while line < self.cursor and needed <= height:
+                line += 1
+                needed += len(self._rows_of(line))
+            if needed > height:
+                self.top, self.top_sub = self.cursor, 0
+                self._layout = None
+                self._advance(-(height - min(len(self._rows_of(self.cursor)), height)))
+        self._clamp_top()
+        self._layout = None
+        self.refresh()
+
+    def _cursor_into_view(self) -> None:
+        rows = self.layout()
+        if not rows:
+            return
+        visible = [row.line for row in rows if row.sub == 0] or [rows[0].line]
+        if self.cursor < visible[0] or self.cursor > rows[-1].line:
+            self.cursor = visible[0] if self.cursor < visible[0] else visible[-1]
+
+    def _changed(self) -> None:
+        self.refresh()
+        self.post_message(self.CursorMoved(self))
+
+    def move_cursor(self, line: int, centre: bool = False) -> None:
+        """Put the cursor on a line and scroll it into view (centred if asked)."""
+        if self.document is None:
+            return
+        self.cursor = self._clamp(line)
+        if self.selection_anchor is None:
+            self._strips.clear()
+        if centre:
+            self.top, self.top_sub = self.cursor, 0
+            self._advance(-(self.size.height // 3))
+        self._ensure_cursor_visible()
+        self._changed()
+
+    def scroll_rows(self, rows: int) -> None:
+        """Scroll the view, keeping the cursor on screen."""
+        self._advance(rows)
+        self._clamp_top()
+        self._cursor_into_view()
+        self._strips.clear()
+        self._changed()
+
+    # -- actions
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self.cursor - 1)
+
+    def _page(self, rows: int) -> None:
+        before = (self.top, self.top_sub)
+        self._advance(rows)
+        self._clamp_top()
+        if (self.top, self.top_sub) == before:
+            # Already at the end (or start): move the cursor there instead.
+            self.move_cursor(self.line_count - 1 if rows > 0 else 0)
+            return
+        layout = self.layout()
+        if layout:
+            first = next((row.line for row in layout if row.sub == 0), layout[0].line)
+            self.cursor = first if rows > 0 else self._clamp(max(first, self.cursor + rows))
+        self._cursor_into_view()
+        self._strips.clear()
+        self._changed()
+
+    def action_page_down(self) -> None:
+        self._page(max(self.size.height - 2, 1))
+
+    def action_page_up(self) -> None:
+        self._page(-max(self.size.height - 2, 1))
+
+    def action_half_page_down(self) -> None:
+        half = max(self.size.height // 2, 1)
+        self._advance(half)
+        self._clamp_top()
+        self.move_cursor(self.cursor + half)
+
+    def action_half_page_up(self) -> None:
+        half = max(self.size.height // 2, 1)
+        self._advance(-half)
+        self.move_cursor(self.cursor - half)
+
+    def action_first_line(self) -> None:
+        self.top, self.top_sub = 0, 0
+        self.move_cursor(0)
+
+    def action_last_line(self) -> None:
+        if self.document is not None and not self.document.is_indexed:
+            self._pending_end = True  # done when the line index is complete
+            self.app.notify("Going to the end once the file is indexed…", timeout=2)
+        self.top, self.top_sub = self._max_top()
+        self._layout = None
+        self.move_cursor(self.line_count - 1)
+
+    def action_toggle_wrap(self) -> None:
+        self.wrap = not self.wrap
+        self.x_offset = 0
+        self._invalidate(wraps=True)
+        self.top_sub = 0
+        self._ensure_cursor_visible()
+        self._changed()
+
+    def action_scroll_left(self) -> None:
+        if not self.wrap and self.x_offset > 0:
+            self.x_offset = max(self.x_offset - 8, 0)
+            self._invalidate()
+
+    def action_scroll_right(self) -> None:
+        if not self.wrap:
+            self.x_offset += 8
+            self._invalidate()
+
+    def action_go_to_line(self) -> None:
+        from seedreader.ui.screens.go_to_line import GoToLineScreen
+
+        def go(line: int | None) -> None:
+            if line is not None:
+                self.move_cursor(line - 1, centre=True)
+
+        self.app.push_screen(GoToLineScreen(self.line_count), go)
+
+    # -- mouse
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.scroll_rows(3)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.scroll_rows(-3)
+
+    def on_click(self, event: events.Click) -> None:
+        if self.document is None:
+            return
+        if event.x == self._bar_x and self.line_count:
+            self.move_cursor(int(event.y / max(self.size.height, 1) * self.line_count), centre=True)
+            return
+        rows = self.layout()
+        if 0 <= event.y < len(rows):
+            row = rows[event.y]
+            target = self._link_at(row, event.x)
+            if target is not None:
+                self.post_message(self.LinkClicked(target))
+            self.move_cursor(row.line)
+
+    def _link_at(self, row: Row, x: int) -> str | None:
+        _, formatted = self.display_line(row.line)
+        if formatted is None or not formatted.links:
+            return None
+        column = row.start + (x - self._margin - GUTTER)
+        for start, end, target in formatted.links:
+            if start <= column < end:
+                return target
+        return None
+
+    # -- highlights
+
+    def set_matches(self, matches: dict[int, list[tuple[int, int]]], hit_lines: list[int]) -> None:
+        """Highlight search matches (source columns by line) and mark hit lines on the bar."""
+        self.matches = matches
+        self.hit_lines = sorted(set(hit_lines))
+        self._strips.clear()
+        self.refresh()
+
+    def set_current_match(self, match: tuple[int, int, int] | None) -> None:
+        self.current_match = match
+        self._strips.clear()
+        self.refresh()
+
+    def set_note_lines(self, lines: set[int]) -> None:
+        self.note_lines = lines
+        self._strips.clear()
+        self.refresh()
+
+    # -- rendering
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if self.document is None:
+            return Strip.blank(width, base)
+        if self.line_count == 0:
+            if y == 0:
+                style = self.get_component_rich_style("document-view--empty")
+                strip = Strip(
+                    [Segment(" " * (self._margin + GUTTER), base), Segment("(empty document)", style)]
+                )
+                strip = strip.extend_cell_length(width - 1, base).crop(0, width - 1)
+            else:
+                strip = Strip.blank(width - 1, base)
+            return Strip.join([strip, self._bar_cell(y)])
+        rows = self.layout()
+        if y >= len(rows):
+            return Strip.join([Strip.blank(width - 1, base), self._bar_cell(y)])
+        row = rows[y]
+        in_selection = self._in_selection(row.line)
+        is_cursor = row.line == self.cursor
+        key = (row.line, row.sub, is_cursor, in_selection)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_row(row, is_cursor, in_selection)
+            self._strips[key] = strip
+            if len(self._strips) > 512:
+                self._strips.popitem(last=False)
+        return Strip.join([strip, self._bar_cell(y)])
+
+    def _in_selection(self, line: int) -> bool:
+        if self.selection_anchor is None:
+            return False
+        low, high = sorted((self.selection_anchor, self.cursor))
+        return low <= line <= high
+
+    def _render_row(self, row: Row, is_cursor: bool, in_selection: bool) -> Strip:
+        base = self.rich_style
+        width = self.size.width - 1
+        if in_selection:
+            line_style = base + self.get_component_rich_style("document-view--selection")
+        elif is_cursor:
+            line_style = base + self.get_component_rich_style("document-view--cursor")
+        else:
+            line_style = base
+        text, formatted = self.display_line(row.line)
+        if self.wrap:
+            start, end = row.start, row.end
+        else:
+            start, end = self.x_offset, self.x_offset + self.text_width
+        piece = Text(text[start:end], style=line_style, end="", no_wrap=True)
+        if formatted is not None:
+            for span_start, span_end, role in formatted.spans:
+                role_class = f"document-view--{role if role in ('h1', 'h2') else ('h3' if role.startswith('h') else role)}"
+                self._stylize(piece, span_start, span_end, start, end, role_class)
+        for match_start, match_end in self.matches.get(row.line, ()):
+            if formatted is not None:
+                match_start = formatted.display_column(match_start)
+                match_end = formatted.display_column(match_end)
+            current = self.current_match
+            role = (
+                "document-view--current-match"
+                if current is not None and current == (row.line, *self._source_span(formatted, match_start, match_end))
+                else "document-view--match"
+            )
+            self._stylize(piece, match_start, match_end, start, end, role)
+        gutter_style = self.get_component_rich_style("document-view--gutter")
+        if row.sub == 0 and row.line in self.note_lines:
+            marker = Segment("● ", self.get_component_rich_style("document-view--note-marker"))
+        else:
+            marker = Segment("  ", gutter_style)
+        margin = Segment(" " * self._margin, base)
+        segments = [margin, marker, *piece.render(self.app.console)]
+        strip = Strip(segments)
+        used = strip.cell_length
+        if used < width:
+            # The cursor line's colour runs across the text column, then the margin is plain.
+            column_end = self._margin + GUTTER + self.text_width
+            strip = strip.extend_cell_length(min(column_end, width), line_style)
+            strip = strip.extend_cell_length(width, base)
+        return strip.crop(0, width)
+
+    def _source_span(
+        self, formatted: FormattedLine | None, start: int, end: int
+    ) -> tuple[int, int]:
+        if formatted is None or formatted.columns is None:
+            return start, end
+        columns = formatted.columns
+        source_start = columns[start] if start < len(columns) else start
+        source_end = columns[end - 1] + 1 if 0 < end <= len(columns) else end
+        return source_start, source_end
+
+    def _stylize(self, piece: Text, a: int, b: int, start: int, end: int, role: str) -> None:
+        a, b = max(a, start), min(b, end)
+        if a < b:
+            piece.stylize(self.get_component_rich_style(role, partial=True), a - start, b - start)
+
+    def _bar_cell(self, y: int) -> Strip:
+        """The overview bar cell of row `y`: thumb, hits and notes over the whole document."""
+        height = max(self.size.height, 1)
+        count = max(self.line_count, 1)
+        first = y * count / height
+        last = (y + 1) * count / height
+        layout = self.layout()
+        view_first = self.top
+        view_last = layout[-1].line + 1 if layout else self.top + 1
+        char, role = "│", "document-view--bar"
+        if view_first < last and view_last > first or (first <= view_first < last):
+            char, role = "┃", "document-view--bar-thumb"
+        if self.hit_lines and _any_between(self.hit_lines, first, last):
+            char, role = "━", "document-view--bar-hit"
+        elif self.note_lines and any(first <= n < last for n in self.note_lines):
+            char, role = "●", "document-view--bar-note"
+        return Strip([Segment(char, self.get_component_rich_style(role))], 1)
+
+    # -- reading progress
+
+    @property
+    def last_visible_line(self) -> int:
+        rows = self.layout()
+        return rows[-1].line if rows else self.top
+
+
+def _any_between(sorted_lines: list[int], first: float, last: float) -> bool:
+    from bisect import bisect_left
+
+    index = bisect_left(sorted_lines, first)
+    return index < len(sorted_lines) and sorted_lines[index] < last
+

@@ -1,0 +1,71 @@
+"""Soft wrapping of one line into rows of at most a given number of cells."""
+
+from __future__ import annotations
+
+from rich.cells import get_character_cell_size
+
+HUGE_LINE = 20_000
+"""Longer lines are cut every `width` characters, not at words: wrapping a 50 MB line by
+measuring every character would stall the screen."""
+
+
+def wrap_ranges(text: str, width: int) -> list[tuple[int, int]]:
+    """Split `text` into rows, preferring to break after a space.
+
+    Args:
+        text: the (sanitized) line.
+        width: cells per row, at least 1.
+
+    Returns:
+        (start, end) character ranges, one per row; an empty line is one empty row.
+    """
+    width = max(width, 1)
+    length = len(text)
+    if length <= width and (text.isascii() or _cells(text) <= width):
+        return [(0, length)]
+    if length > HUGE_LINE:
+        return [(start, min(start + width, length)) for start in range(0, length, width)]
+    if text.isascii():
+        return _wrap_ascii(text, width)
+    return _wrap_cells(text, width)
+
+
+def _cells(text: str) -> int:
+    return sum(get_character_cell_size(ch) for ch in text)
+
+
+def _wrap_ascii(text: str, width: int) -> list[tuple[int, int]]:
+    rows: list[tuple[int, int]] = []
+    start = 0
+    length = len(text)
+    while length - start > width:
+        space = text.rfind(" ", start, start + width + 1)
+        end = space + 1 if space > start else start + width
+        rows.append((start, end))
+        start = end
+    rows.append((start, length))
+    return rows
+
+
+def _wrap_cells(text: str, width: int) -> list[tuple[int, int]]:
+    rows: list[tuple[int, int]] = []
+    start = 0
+    cells = 0
+    last_space = -1
+    index = 0
+    length = len(text)
+    while index < length:
+        size = get_character_cell_size(text[index])
+        if cells + size > width and index > start:
+            end = last_space + 1 if last_space >= start else index
+            rows.append((start, end))
+            start = end
+            cells = _cells(text[start:index])
+            last_space = -1
+            continue
+        cells += size
+        if text[index] == " ":
+            last_space = index
+        index += 1
+    rows.append((start, length))
+    return rows
