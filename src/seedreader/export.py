@@ -1,0 +1,242 @@
+"""Notes out and in: placing every note in its document, Markdown and JSON export, JSON import."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from seedreader.documents import Document, DocumentError, open_document
+from seedreader.notes import Anchor, Note, NotesStoreError, PlacedNote, place_note
+
+__all__ = [
+    "EXPORT_FORMAT",
+    "MISSING",
+    "NotesImportError",
+    "locate",
+    "notes_from_json",
+    "record",
+    "to_json",
+    "to_markdown",
+    "write_atomic",
+]
+
+EXPORT_FORMAT = "seedreader-notes"
+EXPORT_VERSION = 1
+MISSING = "missing"
+"""State of a note whose document is not at its path any more (list and export only)."""
+
+
+class NotesImportError(NotesStoreError):
+    """An import file cannot be read as notes; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Located:
+    """A placed note and the document it was placed in (None when the document is missing)."""
+
+    placed: PlacedNote
+    document: Document | None
+
+
+def locate(notes: Iterable[Note], documents: dict[str, Document] | None = None) -> list[Located]:
+    """Place each note in the current content of its document, opening each document once.
+
+    A note whose document cannot be opened gets the state "missing" and no line.
+
+    Args:
+        notes: the notes, in any order; the result keeps it.
+        documents: documents already open, by path, to use instead of opening them again.
+    """
+    opened: dict[str, Document | None] = dict(documents or {})
+    result: list[Located] = []
+    for note in notes:
+        if note.path not in opened:
+            try:
+                opened[note.path] = open_document(note.path)
+            except DocumentError:
+                opened[note.path] = None
+        document = opened[note.path]
+        if document is None:
+            result.append(Located(PlacedNote(note, MISSING, None, None), None))
+        else:
+            result.append(Located(place_note(note, document), document))
+    return result
+
+
+def _line(value: int | None) -> int | None:
+    return None if value is None else value + 1
+
+
+def record(placed: PlacedNote) -> dict[str, Any]:
+    """A note as a JSON object: where it is now (1-based `line`, `end_line`) and all it holds."""
+    note = placed.note
+    anchor = note.anchor
+    return {
+        "id": note.id,
+        "path": note.path,
+        "line": _line(placed.line),
+        "end_line": _line(placed.end_line),
+        "quote": anchor.quote,
+        "body": note.body,
+        "state": placed.state,
+        "created": note.created,
+        "updated": note.updated,
+        "fingerprint": note.fingerprint,
+        "anchor": {
+            "start_line": anchor.start_line,
+            "end_line": anchor.end_line,
+            "start": anchor.start,
+            "end": anchor.end,
+            "quote": anchor.quote,
+            "before": anchor.before,
+            "after": anchor.after,
+        },
+    }
+
+
+def to_json(placed: Iterable[PlacedNote], ascii_only: bool = False) -> str:
+    """The JSON export: everything `notes_from_json` needs to re-import the notes.
+
+    Args:
+        ascii_only: escape every non-ASCII character (for output to a terminal, where it is
+            then safe to print as it is).
+    """
+    document = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported": time.time(),
+        "notes": [record(p) for p in placed],
+    }
+    return json.dumps(document, ensure_ascii=ascii_only, indent=1) + "\n"
+
+
+def _quote_block(text: str) -> str:
+    return "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
+
+
+def to_markdown(placed: Iterable[PlacedNote]) -> str:
+    """The Markdown export: notes grouped by document, each with `path:line`, its quote, its body."""
+    groups: dict[str, list[PlacedNote]] = {}
+    for p in placed:
+        groups.setdefault(p.note.path, []).append(p)
+    out = ["# seedreader notes", ""]
+    for path in sorted(groups):
+        out += [f"## {path}", ""]
+        for p in groups[path]:
+            anchor = p.note.anchor
+            line = p.line if p.line is not None else anchor.start_line
+            end_line = p.end_line if p.end_line is not None else anchor.end_line
+            where = f"{path}:{line + 1}" + (f"-{end_line + 1}" if end_line != line else "")
+            state = {
+                "moved": " (moved)",
+                "detached": " (detached: the text is gone; line as it was)",
+                MISSING: " (document missing; line as it was)",
+            }.get(p.state, "")
+            updated = time.strftime("%Y-%m-%d %H:%M", time.localtime(p.note.updated))
+            out += [f"### {where}{state}", "", _quote_block(anchor.quote), ""]
+            out += [p.note.body.rstrip("\n"), "", f"*{updated}*", ""]
+    return "\n".join(out)
+
+
+def write_atomic(target: Path, text: str) -> None:
+    """Write `text` to `target` so that it is always the old or the new file, whole.
+
+    The text goes to a temporary file in the same folder, is synced, then renamed into place.
+    A new file is private (0600); an existing file keeps its mode.
+
+    Raises:
+        OSError: the file cannot be written.
+    """
+    target = Path(target)
+    folder = target.parent
+    try:
+        mode: int | None = os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+    try:
+        directory = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(directory)  # the rename itself survives power loss
+    except OSError:
+        pass
+    finally:
+        os.close(directory)
+
+
+def _field(item: dict[str, Any], name: str, kind: type | tuple[type, ...], where: str) -> Any:
+    value = item.get(name)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise NotesImportError(f"{where}: field {name!r} is missing or has the wrong type")
+    return value
+
+
+def _note_from(item: object, where: str) -> Note:
+    if not isinstance(item, dict):
+        raise NotesImportError(f"{where}: not a note object")
+    anchor = item.get("anchor")
+    if not isinstance(anchor, dict):
+        raise NotesImportError(f"{where}: field 'anchor' is missing (not a seedreader notes export?)")
+    a = f"{where} anchor"
+    return Note(
+        id=_field(item, "id", str, where),
+        path=_field(item, "path", str, where),
+        fingerprint=_field(item, "fingerprint", str, where),
+        anchor=Anchor(
+            start_line=_field(anchor, "start_line", int, a),
+            end_line=_field(anchor, "end_line", int, a),
+            start=_field(anchor, "start", int, a),
+            end=_field(anchor, "end", int, a),
+            quote=_field(anchor, "quote", str, a),
+            before=_field(anchor, "before", str, a),
+            after=_field(anchor, "after", str, a),
+        ),
+        body=_field(item, "body", str, where),
+        created=float(_field(item, "created", (int, float), where)),
+        updated=float(_field(item, "updated", (int, float), where)),
+    )
+
+
+def notes_from_json(text: str, name: str = "input") -> list[Note]:
+    """The notes in a JSON export (or in the array that `notes list --json` prints).
+
+    Raises:
+        NotesImportError: the text is not such JSON; the message names `name` and what is wrong.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise NotesImportError(f"{name}: not JSON ({error.msg} at line {error.lineno})") from None
+    if isinstance(data, dict):
+        if data.get("format") != EXPORT_FORMAT or not isinstance(data.get("notes"), list):
+            raise NotesImportError(f"{name}: not a seedreader notes export")
+        if isinstance(data.get("version"), int) and data["version"] > EXPORT_VERSION:
+            raise NotesImportError(f"{name}: written by a newer seedreader (format {data['version']})")
+        items = data["notes"]
+    elif isinstance(data, list):
+        items = data
+    else:
+        raise NotesImportError(f"{name}: not a seedreader notes export")
+    return [_note_from(item, f"{name}: note {i + 1}") for i, item in enumerate(items)]
