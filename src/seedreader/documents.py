@@ -152,11 +152,11 @@ def is_binary(sample: bytes) -> bool:
     if not sample or _bom(sample) is not None:
         return False
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if controls > len(sample) * 0.10:
+    if controls > len(sample) * 0.30:
         return True
-    if b"\x00" in sample:
-        # A few NULs in otherwise valid UTF-8 is text with NULs in it; NULs among invalid
-        # UTF-8 is binary data.
+    if b"\x00" in sample or controls > len(sample) * 0.10:
+        # Text with a few NULs or controls in valid UTF-8 is still text; among invalid
+        # UTF-8 they mean binary data.
         try:
             sample.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -169,10 +169,37 @@ def _guess_legacy(data: bytes) -> str:
     """Best guess of a legacy 8-bit encoding, by charset-normalizer; cp1252 when unsure."""
     from charset_normalizer import from_bytes  # imported on demand: it is slow to import
 
-    best = from_bytes(data[:262144]).best()
-    if best is None or best.encoding in {"ascii", "utf_8"}:
+    sample = data[:262144]
+    matches = list(from_bytes(sample))
+    if not matches or matches[0].encoding in {"ascii", "utf_8"}:
+        return "cp1252"
+    best = matches[0]
+    tied = {m.encoding for m in matches if m.chaos <= best.chaos + 0.01}
+    # Short Western text is ambiguous between the Latin code pages and charset-normalizer
+    # often names cp1250 or a Mac one first; cp1252 is by far the likeliest when its reading
+    # gives only Western letters and typographic punctuation.
+    if "cp1252" in tied or (best.encoding in _LATIN and _reads_as_western(sample)):
         return "cp1252"
     return str(best.encoding)
+
+
+_LATIN = frozenset(
+    "cp1250 cp1252 cp1254 cp1257 cp1258 cp775 cp437 cp850 cp858 latin_1 iso8859_2 iso8859_4 "
+    "iso8859_9 iso8859_10 iso8859_13 iso8859_14 iso8859_15 iso8859_16 mac_roman mac_iceland "
+    "mac_turkish mac_latin2".split()
+)
+_WESTERN = frozenset(
+    [chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7)] + list("“”‘’–—…•€«»°£§©®·")
+)
+
+
+def _reads_as_western(sample: bytes) -> bool:
+    try:
+        text = sample.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    high = [ch for ch in text if ord(ch) > 0x7F]
+    return bool(high) and sum(ch in _WESTERN for ch in high) >= 0.95 * len(high)
 
 
 def detect_encoding(sample: bytes, complete: bool) -> tuple[str, int]:
