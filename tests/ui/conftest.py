@@ -1,0 +1,46 @@
+"""Fixtures for Pilot tests: an app over given paths, and reading what the pane shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+from seedreader.documents import scan_paths
+from seedreader.ui.app import ReaderApp
+from seedreader.ui.widgets.document_view import DocumentView
+
+
+@pytest.fixture
+def make_app(data_dir: Path) -> Callable[..., ReaderApp]:
+    """Build the app over paths, as the command line would."""
+
+    def make(*paths: str | Path) -> ReaderApp:
+        scan = scan_paths([str(p) for p in paths])
+        return ReaderApp(scan.documents, data_dir=data_dir, skipped_binary=scan.skipped_binary)
+
+    return make
+
+
+def pane_text(app: ReaderApp) -> list[str]:
+    """The rows of the document pane as plain text."""
+    view = app.screen.query_one(DocumentView)
+    return [view.render_line(y).text for y in range(view.size.height)]
+
+
+def pane_contains(app: ReaderApp, needle: str) -> bool:
+    return any(needle in row for row in pane_text(app))
+
+
+def lines_of(rows: Sequence[str]) -> str:
+    return "\n".join(rows)
+
+
+def screen_text(app: ReaderApp) -> str:
+    """Everything on the active screen as plain text, row by row per widget."""
+    rows = []
+    for widget in app.screen.walk_children(with_self=False):
+        if widget.display and widget.size.height:
+            rows.extend(widget.render_line(y).text for y in range(widget.size.height))
+    return "\n".join(rows)
