@@ -170,7 +170,7 @@ def _context_after(document: Document, line: int) -> str:
     parts: list[str] = []
     size = 0
     i = line + 1
-    count = document.line_count
+    count = _line_count(document)
     while i < count and size < CONTEXT:
         text = "\n" + document.line(i)
         parts.append(text)
@@ -179,13 +179,20 @@ def _context_after(document: Document, line: int) -> str:
     return "".join(parts)[:CONTEXT]
 
 
+def _line_count(document: Document) -> int:
+    """Every line of the document, indexing a large one first (its count is partial till then)."""
+    if not document.is_indexed:
+        document.index_lines()
+    return document.line_count
+
+
 def make_anchor(document: Document, start_line: int, end_line: int) -> Anchor:
     """The anchor of lines `start_line`..`end_line` (0-based, inclusive) of `document`.
 
     Raises:
         NotesStoreError: the lines are not in the document.
     """
-    count = document.line_count
+    count = _line_count(document)
     if count == 0:
         raise NotesStoreError(f"{document.path}: the document is empty; there is nothing to annotate")
     if end_line < start_line:
@@ -279,7 +286,7 @@ def place_note(note: Note, document: Document) -> PlacedNote:
     moved to a wrong place.
     """
     anchor = note.anchor
-    count = document.line_count
+    count = _line_count(document)
     if document.fingerprint == note.fingerprint and anchor.end_line < max(count, 1):
         return PlacedNote(note, EXACT, anchor.start_line, anchor.end_line)
     if count == 0:
@@ -374,16 +381,6 @@ def _v1(db: sqlite3.Connection) -> None:
     )
     db.execute("CREATE INDEX notes_by_path ON notes (path, start_line)")
     db.execute("CREATE INDEX notes_by_fingerprint ON notes (fingerprint)")
-    db.execute(
-        """
-        CREATE TABLE reading_state (
-            path TEXT PRIMARY KEY,
-            fingerprint TEXT NOT NULL,
-            line INTEGER NOT NULL,
-            updated REAL NOT NULL
-        )
-        """
-    )
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
@@ -787,34 +784,6 @@ class NotesStore:
                 db.executemany("UPDATE notes SET path = ? WHERE id = ?", [(path, n.id) for n in notes])
         except NotesStoreError:
             pass  # busy or unwritable: the notes still show, and are re-attached next time
-
-    # -- reading state
-
-    def save_position(self, document: Document, line: int) -> None:
-        """Remember the line a document was left at (best effort: a read-only store ignores it)."""
-        if self._read_only:
-            return
-        with self._writing("save the reading position") as db:
-            db.execute(
-                "INSERT OR REPLACE INTO reading_state (path, fingerprint, line, updated) "
-                "VALUES (?, ?, ?, ?)",
-                (str(document.path), document.fingerprint, line, time.time()),
-            )
-
-    def position(self, document: Document) -> int | None:
-        """The line `document` was left at, if remembered (by path, else by content)."""
-        if self._db is None:
-            return None
-        with self._lock:
-            try:
-                row = self._db.execute(
-                    "SELECT line FROM reading_state WHERE path = ? OR fingerprint = ? "
-                    "ORDER BY path = ? DESC, updated DESC LIMIT 1",
-                    (str(document.path), document.fingerprint, str(document.path)),
-                ).fetchone()
-            except sqlite3.DatabaseError:
-                return None
-        return int(row[0]) if row is not None else None
 
 
 def _document_order(placed: PlacedNote) -> tuple[int, int, int, float]:
