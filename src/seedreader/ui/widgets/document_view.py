@@ -6,7 +6,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from rich.segment import Segment
-from rich.text import Text
+from rich.style import Style
 from textual import events
 from textual.message import Message
 from textual.strip import Strip
@@ -548,29 +548,27 @@ class DocumentView(Widget, can_focus=True):
             start, end = row.start, row.end
         else:
             start, end = self.x_offset, self.x_offset + self.text_width
-        piece = Text(text[start:end], style=line_style, end="", no_wrap=True)
+        shown = text[start:end]
+        spans: list[tuple[int, int, Style]] = []
         if formatted is not None:
             for span_start, span_end, role in formatted.spans:
-                role_class = f"document-view--{role if role in ('h1', 'h2') else ('h3' if role.startswith('h') else role)}"
-                self._stylize(piece, span_start, span_end, start, end, role_class)
+                name = role if role in ("h1", "h2") or not role.startswith("h") else "h3"
+                self._add_span(spans, span_start, span_end, start, end, f"document-view--{name}")
+        current = self.current_match
         for match_start, match_end in self.matches.get(row.line, ()):
+            is_current = current is not None and current == (row.line, match_start, match_end)
             if formatted is not None:
                 match_start = formatted.display_column(match_start)
                 match_end = formatted.display_column(match_end)
-            current = self.current_match
-            role = (
-                "document-view--current-match"
-                if current is not None and current == (row.line, *self._source_span(formatted, match_start, match_end))
-                else "document-view--match"
-            )
-            self._stylize(piece, match_start, match_end, start, end, role)
+            role = "document-view--current-match" if is_current else "document-view--match"
+            self._add_span(spans, match_start, match_end, start, end, role)
         gutter_style = self.get_component_rich_style("document-view--gutter")
         if row.sub == 0 and row.line in self.note_lines:
             marker = Segment("● ", self.get_component_rich_style("document-view--note-marker"))
         else:
             marker = Segment("  ", gutter_style)
         margin = Segment(" " * self._margin, base)
-        segments = [margin, marker, *piece.render(self.app.console)]
+        segments = [margin, marker, *_styled_segments(shown, line_style, spans)]
         strip = Strip(segments)
         used = strip.cell_length
         if used < width:
@@ -580,20 +578,13 @@ class DocumentView(Widget, can_focus=True):
             strip = strip.extend_cell_length(width, base)
         return strip.crop(0, width)
 
-    def _source_span(
-        self, formatted: FormattedLine | None, start: int, end: int
-    ) -> tuple[int, int]:
-        if formatted is None or formatted.columns is None:
-            return start, end
-        columns = formatted.columns
-        source_start = columns[start] if start < len(columns) else start
-        source_end = columns[end - 1] + 1 if 0 < end <= len(columns) else end
-        return source_start, source_end
-
-    def _stylize(self, piece: Text, a: int, b: int, start: int, end: int, role: str) -> None:
+    def _add_span(
+        self, spans: list[tuple[int, int, Style]], a: int, b: int, start: int, end: int, role: str
+    ) -> None:
+        """Add a styled span, given in line columns, to a row showing columns start..end."""
         a, b = max(a, start), min(b, end)
         if a < b:
-            piece.stylize(self.get_component_rich_style(role, partial=True), a - start, b - start)
+            spans.append((a - start, b - start, self.get_component_rich_style(role, partial=True)))
 
     def _bar_cell(self, y: int) -> Strip:
         """The overview bar cell of row `y`: thumb, hits and notes over the whole document."""
@@ -627,3 +618,20 @@ def _any_between(sorted_lines: list[int], first: float, last: float) -> bool:
     index = bisect_left(sorted_lines, first)
     return index < len(sorted_lines) and sorted_lines[index] < last
 
+
+
+def _styled_segments(text: str, base: Style, spans: list[tuple[int, int, Style]]) -> list[Segment]:
+    """Segments of `text` in `base`, with each span's style added on top (later spans win)."""
+    if not text:
+        return []
+    if not spans:
+        return [Segment(text, base)]
+    cuts = sorted({0, len(text), *(a for a, _, _ in spans), *(b for _, b, _ in spans)})
+    segments = []
+    for a, b in zip(cuts, cuts[1:]):
+        style = base
+        for span_start, span_end, span_style in spans:
+            if span_start <= a and b <= span_end:
+                style = style + span_style
+        segments.append(Segment(text[a:b], style))
+    return segments

@@ -1,0 +1,73 @@
+"""Drive the real app headlessly over seeds/ and save SVG screenshots into screenshots/.
+
+Run with `make screenshots`. Each view is a function that gets a Pilot and prepares the screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "screenshots"
+SIZE = (120, 40)
+
+View = Callable[[Pilot], Awaitable[None]]
+
+
+async def reading(pilot: Pilot) -> None:
+    await pilot.press("j", "j", "j", "j")
+
+
+async def reading_light(pilot: Pilot) -> None:
+    pilot.app.theme = "textual-light"
+    await pilot.press("j", "j", "j", "j")
+
+
+async def help_screen(pilot: Pilot) -> None:
+    await pilot.press("question_mark")
+
+
+VIEWS: dict[str, View] = {
+    "reading": reading,
+    "reading-light": reading_light,
+    "help": help_screen,
+}
+
+
+async def shoot(name: str, view: View) -> Path:
+    from seedreader.documents import scan_paths
+    from seedreader.ui.app import ReaderApp
+
+    with tempfile.TemporaryDirectory() as data:
+        app = ReaderApp(scan_paths([ROOT / "seeds"]).documents, data_dir=Path(data))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await view(pilot)
+            await pilot.pause(0.3)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            path = OUT / f"{name}.svg"
+            app.save_screenshot(filename=path.name, path=str(OUT))
+    return path
+
+
+def main() -> int:
+    os.environ.setdefault("SEEDREADER_CACHE_DIR", tempfile.mkdtemp(prefix="seedreader-cache-"))
+    only = set(sys.argv[1:])
+    for name, view in VIEWS.items():
+        if only and name not in only:
+            continue
+        path = asyncio.run(shoot(name, view))
+        print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
