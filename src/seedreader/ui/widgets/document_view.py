@@ -88,16 +88,16 @@ class DocumentView(Widget, can_focus=True):
     DocumentView > .document-view--bar-thumb { color: $primary; background: $surface; }
     DocumentView > .document-view--bar-hit { color: $warning; background: $surface; }
     DocumentView > .document-view--bar-note { color: $accent; background: $surface; }
-    DocumentView > .document-view--h1 { color: $primary; text-style: bold underline; }
-    DocumentView > .document-view--h2 { color: $primary; text-style: bold; }
-    DocumentView > .document-view--h3 { color: $secondary; text-style: bold; }
+    DocumentView > .document-view--h1 { color: $text-primary; text-style: bold underline; }
+    DocumentView > .document-view--h2 { color: $text-primary; text-style: bold; }
+    DocumentView > .document-view--h3 { color: $text-secondary; text-style: bold; }
     DocumentView > .document-view--strong { text-style: bold; }
     DocumentView > .document-view--em { text-style: italic; }
-    DocumentView > .document-view--code { color: $accent; }
-    DocumentView > .document-view--codeblock { color: $accent; }
+    DocumentView > .document-view--code { color: $text-accent; }
+    DocumentView > .document-view--codeblock { color: $text-accent; }
     DocumentView > .document-view--quote { color: $foreground-muted; text-style: italic; }
     DocumentView > .document-view--marker { color: $foreground-muted; }
-    DocumentView > .document-view--link { color: $secondary; text-style: underline; }
+    DocumentView > .document-view--link { color: $text-secondary; text-style: underline; }
     DocumentView > .document-view--rule { color: $foreground-muted; }
     DocumentView > .document-view--empty { color: $foreground-muted; text-style: italic; }
     """
