@@ -247,23 +247,28 @@ def _context_score(window: _Window, start: int, end: int, anchor: Anchor) -> flo
     return max(fuzz.ratio(before, anchor.before), fuzz.ratio(after, anchor.after))
 
 
+def _aligned(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is whole lines (an anchor always is)."""
+    return (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
+
+
 def _exact_candidates(window: _Window, quote: str, limit: int = 2000) -> list[int]:
+    """Where the quote stands as whole lines in the window (a part of a longer line is not it)."""
     found: list[int] = []
-    i = window.text.find(quote)
+    text = window.text
+    i = text.find(quote)
     while i >= 0 and len(found) < limit:
-        found.append(i)
-        i = window.text.find(quote, i + 1)
+        if _aligned(text, i, i + len(quote)):
+            found.append(i)
+        i = text.find(quote, i + 1)
     return found
 
 
-def _placed(note: Note, window: _Window, start: int, end: int) -> PlacedNote:
+def _placed(note: Note, window: _Window, start: int) -> PlacedNote:
+    """The note placed at an exact copy of its quote starting at window position `start`."""
     line = window.line_at(start)
-    end_line = window.line_at(max(start, end - 1)) if end > start else line
-    if (
-        line == note.anchor.start_line
-        and end_line == note.anchor.end_line
-        and window.text[start:end] == note.anchor.quote
-    ):
+    end_line = line + note.anchor.quote.count("\n")
+    if line == note.anchor.start_line and end_line == note.anchor.end_line:
         return PlacedNote(note, EXACT, line, end_line)
     return PlacedNote(note, MOVED, line, end_line)
 
@@ -299,8 +304,8 @@ def place_note(note: Note, document: Document) -> PlacedNote:
     old = anchor.start - window.base
     quote = anchor.quote
     meaningful = len(quote.strip())
-    if window.text[old : old + len(quote)] == quote and old >= 0:
-        placed = _placed(note, window, old, old + len(quote))
+    if old >= 0 and window.text[old : old + len(quote)] == quote and _aligned(window.text, old, old + len(quote)):
+        placed = _placed(note, window, old)
         if meaningful >= SHORT_QUOTE or _context_score(window, old, old + len(quote), anchor) >= 60:
             return placed
     candidates = _exact_candidates(window, quote)
@@ -314,7 +319,7 @@ def place_note(note: Note, document: Document) -> PlacedNote:
             # Context first (in coarse steps, so small edits nearby do not outweigh distance),
             # then nearest to the old place.
             best = min(scored, key=lambda s: (-(s[0] // 10), s[1]))
-            return _placed(note, window, best[2], best[2] + len(quote))
+            return _placed(note, window, best[2])
     if meaningful >= SHORT_QUOTE:
         found = _fuzzy(note, window, document)
         if found is not None:
