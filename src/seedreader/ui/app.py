@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -22,28 +21,11 @@ from seedreader.ui.widgets.bars import StatusBar, TitleBar
 from seedreader.ui.widgets.document_view import DocumentView
 from seedreader.ui.widgets.library_panel import LibraryEntry, LibraryPanel
 
+if TYPE_CHECKING:
+    from textual.command import Provider
+
 CHANGE_CHECK_SECONDS = 2.0
 """How often the open document is checked for changes on disk."""
-
-
-class DocumentCommands(Provider):
-    """Command palette entries that open each document."""
-
-    async def search(self, query: str) -> Hits:
-        screen = self.app.screen
-        if not isinstance(screen, ReaderScreen):
-            return
-        matcher = self.matcher(query)
-        for index, document in enumerate(screen.library):
-            title = f"Open {sanitize(document.name)}"
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(
-                    score,
-                    matcher.highlight(title),
-                    partial(screen.open_index, index),
-                    help=sanitize(str(document.path)),
-                )
 
 
 class ReaderScreen(Screen[None]):
@@ -68,30 +50,33 @@ class ReaderScreen(Screen[None]):
         self._messages = messages or []
 
     def compose(self) -> ComposeResult:
+        # The library panel and the footer are mounted after the first frame: the document's
+        # first lines come first.
         yield TitleBar(id="title-bar")
         with Horizontal(id="main"):
-            yield LibraryPanel(id="library")
             yield DocumentView(id="document")
         yield StatusBar(id="status-bar")
-        yield Footer()
 
     @property
     def view(self) -> DocumentView:
         return self.query_one(DocumentView)
 
     def on_mount(self) -> None:
-        library_panel = self.query_one(LibraryPanel)
-        library_panel.display = len(self.library) > 1
-        self.call_after_refresh(self._open_first)
-        self.set_interval(CHANGE_CHECK_SECONDS, self._check_for_changes)
-
-    def _open_first(self) -> None:
         for index in range(len(self.library)):
             if self.open_index(index, quiet=True):
                 break
         else:
             self.query_one(TitleBar).show_title("no document could be opened", "")
+        self.call_after_refresh(self._after_first_frame)
+
+    async def _after_first_frame(self) -> None:
+        panel = LibraryPanel(id="library")
+        panel.display = len(self.library) > 1
+        await self.query_one("#main").mount(panel, before=0)
+        await self.mount(Footer())
+        self.refresh_bindings()  # the footer learns the keys from this signal
         self._refresh_library()
+        self.set_interval(CHANGE_CHECK_SECONDS, self._check_for_changes)
         for message in self._messages:
             self.notify(sanitize(message), markup=False, timeout=6)
         if self.state.problem:
@@ -118,9 +103,9 @@ class ReaderScreen(Screen[None]):
         if not document.is_indexed:
             self._index_document(document)
         self._update_bars()
-        panel = self.query_one(LibraryPanel)
-        if panel.option_count == len(self.library):
-            panel.highlighted = index
+        panels = self.query(LibraryPanel)
+        if panels and panels.first().option_count == len(self.library):
+            panels.first().highlighted = index
         return True
 
     def remember_place(self) -> None:
@@ -152,7 +137,8 @@ class ReaderScreen(Screen[None]):
             if place is not None and lines:
                 read = min((place.furthest + 1) / lines, 1.0)
             entries.append(LibraryEntry(document, lines if loaded else None, read))
-        self.query_one(LibraryPanel).show_entries(entries, self.current or 0)
+        for panel in self.query(LibraryPanel):
+            panel.show_entries(entries, self.current or 0)
 
     # -- background indexing of large files
 
@@ -334,12 +320,18 @@ def _common_parent(paths: list[str]) -> str:
     return common.rstrip("/") + "/"
 
 
+def _document_commands() -> type[Provider]:
+    from seedreader.ui.commands import document_commands
+
+    return document_commands()
+
+
 class ReaderApp(App[None]):
     """seedreader's app; documents and folders come in through the constructor."""
 
     CSS_PATH = "app.tcss"
     TITLE = "seedreader"
-    COMMANDS = App.COMMANDS | {DocumentCommands}
+    COMMANDS = App.COMMANDS | {_document_commands}
 
     def __init__(
         self,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -12,8 +13,10 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+if TYPE_CHECKING:
+    from seedreader.markdown import FormattedLine
+
 from seedreader.documents import Document, sanitize
-from seedreader.markdown import FormattedLine, format_markdown
 from seedreader.ui.keys import DOCUMENT_KEYS, bindings
 from seedreader.ui.wrap import wrap_ranges
 
@@ -150,6 +153,8 @@ class DocumentView(Widget, can_focus=True):
         self.document = document
         self._formatted = None
         if document.is_markdown and not document.is_large and document.size <= MARKDOWN_LIMIT:
+            from seedreader.markdown import format_markdown  # markdown-it is slow to import
+
             self._formatted = format_markdown(document.lines())
         self.matches = {}
         self.current_match = None
