@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from seedreader.documents import Document, DocumentError, open_document, sanitiz
 from seedreader.export import (
     MISSING,
     Located,
+    json_array,
     locate,
     notes_from_json,
     record,
@@ -142,9 +142,8 @@ def _list(store: NotesStore, options: argparse.Namespace) -> int:
     located = _located_for_paths(store, options.paths) if options.paths else _located_all(store)
     placed = [item.placed for item in located]
     if options.json:
-        records = [record(p) for p in placed]
         # To a terminal every non-ASCII character is escaped, so nothing in a note can drive it.
-        print(json.dumps(records, ensure_ascii=sys.stdout.isatty(), indent=1))
+        print(json_array((record(p) for p in placed), ascii_only=sys.stdout.isatty()))
         return 0
     for p in placed:
         note = p.note

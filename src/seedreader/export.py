@@ -21,6 +21,7 @@ __all__ = [
     "locate",
     "notes_from_json",
     "record",
+    "json_array",
     "to_json",
     "to_markdown",
     "write_atomic",
@@ -100,6 +101,12 @@ def record(placed: PlacedNote) -> dict[str, Any]:
     }
 
 
+def json_array(records: Iterable[dict[str, Any]], ascii_only: bool = False) -> str:
+    """A JSON array with one record per line: easy to diff, and fast (C encoder, no indent)."""
+    items = ",\n".join(json.dumps(r, ensure_ascii=ascii_only) for r in records)
+    return f"[\n{items}\n]" if items else "[]"
+
+
 def to_json(placed: Iterable[PlacedNote], ascii_only: bool = False) -> str:
     """The JSON export: everything `notes_from_json` needs to re-import the notes.
 
@@ -107,13 +114,10 @@ def to_json(placed: Iterable[PlacedNote], ascii_only: bool = False) -> str:
         ascii_only: escape every non-ASCII character (for output to a terminal, where it is
             then safe to print as it is).
     """
-    document = {
-        "format": EXPORT_FORMAT,
-        "version": EXPORT_VERSION,
-        "exported": time.time(),
-        "notes": [record(p) for p in placed],
-    }
-    return json.dumps(document, ensure_ascii=ascii_only, indent=1) + "\n"
+    head = {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "exported": time.time()}
+    fields = json.dumps(head)[1:-1]
+    notes = json_array((record(p) for p in placed), ascii_only)
+    return f'{{{fields}, "notes": {notes}}}\n'
 
 
 def _quote_block(text: str) -> str:
