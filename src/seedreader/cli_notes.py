@@ -69,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     _data_dir_option(export, argparse.SUPPRESS)
 
     imports = commands.add_parser("import", help="add the notes of a JSON export")
-    imports.add_argument("file", metavar="FILE", help="a file written by `notes export --format json`")
+    imports.add_argument(
+        "file", metavar="FILE", help="a file written by `notes export --format json`"
+    )
     _data_dir_option(imports, argparse.SUPPRESS)
     return parser
 
@@ -89,7 +91,9 @@ def main(argv: list[str]) -> int:
     except NotesStoreError as exc:
         return error(str(exc))
     try:
-        command = {"list": _list, "add": _add, "export": _export, "import": _import}[options.command]
+        command = {"list": _list, "add": _add, "export": _export, "import": _import}[
+            options.command
+        ]
         return command(store, options)
     except (NotesStoreError, DocumentError) as exc:
         return error(str(exc))
@@ -121,7 +125,10 @@ def _located_for_paths(store: NotesStore, paths: list[str]) -> list[Located]:
     for note in store.all_notes():
         if note.id in seen or os.path.exists(note.path):
             continue
-        if any(note.path == root or note.path.startswith(root.rstrip(os.sep) + os.sep) for root in roots):
+        if any(
+            note.path == root or note.path.startswith(root.rstrip(os.sep) + os.sep)
+            for root in roots
+        ):
             result.append(Located(PlacedNote(note, MISSING, None, None), None))
     return result
 

@@ -18,10 +18,10 @@ __all__ = [
     "EXPORT_FORMAT",
     "MISSING",
     "NotesImportError",
+    "json_array",
     "locate",
     "notes_from_json",
     "record",
-    "json_array",
     "to_json",
     "to_markdown",
     "write_atomic",
@@ -202,7 +202,9 @@ def _note_from(item: object, where: str) -> Note:
         raise NotesImportError(f"{where}: not a note object")
     anchor = item.get("anchor")
     if not isinstance(anchor, dict):
-        raise NotesImportError(f"{where}: field 'anchor' is missing (not a seedreader notes export?)")
+        raise NotesImportError(
+            f"{where}: field 'anchor' is missing (not a seedreader notes export?)"
+        )
     a = f"{where} anchor"
     return Note(
         id=_field(item, "id", str, where),
@@ -237,7 +239,9 @@ def notes_from_json(text: str, name: str = "input") -> list[Note]:
         if data.get("format") != EXPORT_FORMAT or not isinstance(data.get("notes"), list):
             raise NotesImportError(f"{name}: not a seedreader notes export")
         if isinstance(data.get("version"), int) and data["version"] > EXPORT_VERSION:
-            raise NotesImportError(f"{name}: written by a newer seedreader (format {data['version']})")
+            raise NotesImportError(
+                f"{name}: written by a newer seedreader (format {data['version']})"
+            )
         items = data["notes"]
     elif isinstance(data, list):
         items = data

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import accumulate
 from pathlib import Path
+from typing import Self
 
 from rapidfuzz import fuzz, process
 
@@ -194,7 +195,9 @@ def make_anchor(document: Document, start_line: int, end_line: int) -> Anchor:
     """
     count = _line_count(document)
     if count == 0:
-        raise NotesStoreError(f"{document.path}: the document is empty; there is nothing to annotate")
+        raise NotesStoreError(
+            f"{document.path}: the document is empty; there is nothing to annotate"
+        )
     if end_line < start_line:
         start_line, end_line = end_line, start_line
     if start_line < 0 or end_line >= count:
@@ -304,7 +307,11 @@ def place_note(note: Note, document: Document) -> PlacedNote:
     old = anchor.start - window.base
     quote = anchor.quote
     meaningful = len(quote.strip())
-    if old >= 0 and window.text[old : old + len(quote)] == quote and _aligned(window.text, old, old + len(quote)):
+    if (
+        old >= 0
+        and window.text[old : old + len(quote)] == quote
+        and _aligned(window.text, old, old + len(quote))
+    ):
         placed = _placed(note, window, old)
         if meaningful >= SHORT_QUOTE or _context_score(window, old, old + len(quote), anchor) >= 60:
             return placed
@@ -418,7 +425,9 @@ def _row(note: Note) -> tuple[object, ...]:
 
 
 def _note(row: Sequence[object]) -> Note:
-    (id_, path, fingerprint, start_line, end_line, start, end, quote, before, after, body) = row[:11]
+    (id_, path, fingerprint, start_line, end_line, start, end, quote, before, after, body) = row[
+        :11
+    ]
     anchor = Anchor(
         int(start_line),  # type: ignore[call-overload]
         int(end_line),  # type: ignore[call-overload]
@@ -598,7 +607,9 @@ class NotesStore:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         n = 0
         while True:
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}" + (f"-{n}" if n else ""))
+            aside = self.path.with_name(
+                f"{self.path.name}.corrupt-{stamp}" + (f"-{n}" if n else "")
+            )
             if not aside.exists():
                 break
             n += 1
@@ -625,7 +636,7 @@ class NotesStore:
                 self._db.close()
                 self._db = None
 
-    def __enter__(self) -> NotesStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -721,7 +732,9 @@ class NotesStore:
             for note in notes:
                 _check_text(note.body, "note")
                 _check_text(note.anchor.quote, "quote")
-                row = db.execute("SELECT updated, body FROM notes WHERE id = ?", (note.id,)).fetchone()
+                row = db.execute(
+                    "SELECT updated, body FROM notes WHERE id = ?", (note.id,)
+                ).fetchone()
                 if row is None:
                     added += 1
                 elif float(row[0]) < note.updated:
@@ -786,7 +799,9 @@ class NotesStore:
             return  # shown at the new path now; remembered once the store is writable
         try:
             with self._writing("re-attach notes") as db:
-                db.executemany("UPDATE notes SET path = ? WHERE id = ?", [(path, n.id) for n in notes])
+                db.executemany(
+                    "UPDATE notes SET path = ? WHERE id = ?", [(path, n.id) for n in notes]
+                )
         except NotesStoreError:
             pass  # busy or unwritable: the notes still show, and are re-attached next time
 

@@ -37,7 +37,19 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def test_add_then_list_json_with_1_based_lines(
     capsys: pytest.CaptureFixture[str], doc: Path, data: Path
 ) -> None:
-    code, out, err = run(capsys, "add", str(doc), "--line", "3", "--to-line", "4", "--text", "two lines", "--data-dir", str(data))
+    code, out, err = run(
+        capsys,
+        "add",
+        str(doc),
+        "--line",
+        "3",
+        "--to-line",
+        "4",
+        "--text",
+        "two lines",
+        "--data-dir",
+        str(data),
+    )
     assert (code, err) == (0, "")
     assert out.startswith("saved note ") and f"{doc}:3-4" in out
     code, out, _ = run(capsys, "--data-dir", str(data), "list", "--json")
@@ -50,7 +62,10 @@ def test_add_then_list_json_with_1_based_lines(
         "body": "two lines",
         "state": "exact",
     }
-    assert note["quote"] == "Line 3: the quick brown fox number 3\nLine 4: the quick brown fox number 4"
+    assert (
+        note["quote"]
+        == "Line 3: the quick brown fox number 3\nLine 4: the quick brown fox number 4"
+    )
     assert set(note) >= {"id", "created", "updated"}
 
 
@@ -99,7 +114,17 @@ def test_export_markdown_and_json_to_files_and_import(
     capsys: pytest.CaptureFixture[str], doc: Path, data: Path, tmp_path: Path
 ) -> None:
     for line in ("1", "5", "9"):
-        run(capsys, "add", str(doc), "--line", line, "--text", f"note on {line}", "--data-dir", str(data))
+        run(
+            capsys,
+            "add",
+            str(doc),
+            "--line",
+            line,
+            "--text",
+            f"note on {line}",
+            "--data-dir",
+            str(data),
+        )
     md = tmp_path / "notes.md"
     code, _, err = run(capsys, "export", "-o", str(md), "--data-dir", str(data))
     assert code == 0 and "exported 3 notes" in err
@@ -107,7 +132,10 @@ def test_export_markdown_and_json_to_files_and_import(
     assert f"## {doc}" in text and f"### {doc}:5" in text
     assert "> Line 5: the quick brown fox number 5" in text and "note on 5" in text
     exported = tmp_path / "notes.json"
-    assert run(capsys, "export", "--format", "json", "-o", str(exported), "--data-dir", str(data))[0] == 0
+    assert (
+        run(capsys, "export", "--format", "json", "-o", str(exported), "--data-dir", str(data))[0]
+        == 0
+    )
     other = tmp_path / "other"
     code, _, err = run(capsys, "import", str(exported), "--data-dir", str(other))
     assert code == 0 and "imported 3 new notes" in err
@@ -126,7 +154,10 @@ def test_export_to_stdout(capsys: pytest.CaptureFixture[str], doc: Path, data: P
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["add", "{doc}", "--line", "99", "--text", "x"], "line 99 is outside the document (it has 30 lines)"),
+        (
+            ["add", "{doc}", "--line", "99", "--text", "x"],
+            "line 99 is outside the document (it has 30 lines)",
+        ),
         (["add", "{doc}", "--line", "0", "--text", "x"], "line numbers start at 1"),
         (["add", "{doc}", "--line", "2", "--text", "  "], "the note is empty"),
         (["add", "{missing}", "--line", "1", "--text", "x"], "no such file"),
@@ -142,7 +173,12 @@ def test_export_to_stdout(capsys: pytest.CaptureFixture[str], doc: Path, data: P
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
-    capsys: pytest.CaptureFixture[str], doc: Path, data: Path, tmp_path: Path, args: list[str], message: str
+    capsys: pytest.CaptureFixture[str],
+    doc: Path,
+    data: Path,
+    tmp_path: Path,
+    args: list[str],
+    message: str,
 ) -> None:
     binary = tmp_path / "blob.txt"
     binary.write_bytes(bytes(range(256)) * 4)
@@ -152,7 +188,7 @@ def test_bad_input_is_one_line_and_exit_2(
         code = main(argv)
     except SystemExit as exit_:
         code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
+    _, err = capsys.readouterr()
     assert code == 2
     assert err.startswith("seedreader: ") and err.count("\n") == 1, err
     assert message in err
@@ -164,7 +200,7 @@ def test_a_damaged_notes_file_is_named_and_set_aside(
 ) -> None:
     data.mkdir()
     (data / DB_NAME).write_bytes(b"garbage, not SQLite" * 50)
-    code, out, err = run(capsys, "list", "--data-dir", str(data))
+    code, _, err = run(capsys, "list", "--data-dir", str(data))
     assert code == 0
     assert err.startswith(f"seedreader: the notes file {data / DB_NAME} is damaged")
     assert "moved aside" in err
@@ -189,6 +225,7 @@ def test_the_installed_command_end_to_end(doc: Path, data: Path, tmp_path: Path)
             text=True,
             env=env,
             timeout=60,
+            check=False,
         )
 
     added = seedreader("add", str(doc), "--line", "7", "--text", "seven")

@@ -27,7 +27,9 @@ EXAMPLES = 300 if os.environ.get("SEEDREADER_SLOW") else 40
 
 
 def _note(id_: str, path: str, line: int, quote: str, body: str) -> Note:
-    anchor = Anchor(line, line + quote.count("\n"), 10 * line, 10 * line + len(quote), quote, "", "")
+    anchor = Anchor(
+        line, line + quote.count("\n"), 10 * line, 10 * line + len(quote), quote, "", ""
+    )
     return Note(id_, path, "f" * 40, anchor, body, 1_700_000_000.0, 1_700_000_000.0)
 
 
@@ -41,44 +43,41 @@ def test_markdown_groups_by_document_with_place_quote_and_body() -> None:
         PlacedNote(a2, "exact", 0, 0),
         PlacedNote(a3, "detached", None, None),
     ]
-    assert to_markdown(placed) == "\n".join(
-        [
-            "# seedreader notes",
-            "",
-            "## /docs/a.txt",
-            "",
-            "### /docs/a.txt:1",
-            "",
-            "> first",
-            "",
-            "plain",
-            "",
-            stamp,
-            "",
-            "### /docs/a.txt:10 (detached: the text is gone; line as it was)",
-            "",
-            "> gone",
-            "",
-            "lost text",
-            "",
-            stamp,
-            "",
-            "## /docs/b.txt",
-            "",
-            "### /docs/b.txt:7-9 (moved)",
-            "",
-            "> second line",
-            ">",
-            "> fourth",
-            "",
-            "Body with *markup*",
-            "",
-            "- a list",
-            "",
-            stamp,
-            "",
-        ]
-    )
+    expected = f"""# seedreader notes
+
+## /docs/a.txt
+
+### /docs/a.txt:1
+
+> first
+
+plain
+
+{stamp}
+
+### /docs/a.txt:10 (detached: the text is gone; line as it was)
+
+> gone
+
+lost text
+
+{stamp}
+
+## /docs/b.txt
+
+### /docs/b.txt:7-9 (moved)
+
+> second line
+>
+> fourth
+
+Body with *markup*
+
+- a list
+
+{stamp}
+"""
+    assert to_markdown(placed) == expected
 
 
 def _store_with(tmp_path: Path, bodies: list[str]) -> tuple[NotesStore, Path]:
@@ -91,7 +90,11 @@ def _store_with(tmp_path: Path, bodies: list[str]) -> tuple[NotesStore, Path]:
     return store, doc_path
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(bodies=st.lists(st.text(min_size=0, max_size=200), min_size=1, max_size=4))
 def test_any_text_round_trips_through_json_export_and_import(
     tmp_path_factory: pytest.TempPathFactory, bodies: list[str]
@@ -201,7 +204,9 @@ def test_write_atomic_replaces_whole_and_keeps_the_mode(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.md"]
 
 
-def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_the_old_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "notes.json"
     target.write_text("old and whole\n")
 

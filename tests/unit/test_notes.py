@@ -143,7 +143,9 @@ def test_unchanged_content_is_exact(store: NotesStore, doc: Document, tmp_path: 
     assert (placed.state, placed.line) == ("exact", 2)
 
 
-def test_lines_inserted_above_move_the_note(store: NotesStore, doc: Document, tmp_path: Path) -> None:
+def test_lines_inserted_above_move_the_note(
+    store: NotesStore, doc: Document, tmp_path: Path
+) -> None:
     store.add(doc, 3, 3, "sea")
     edited = write(tmp_path / "poem.txt", ["New title", "", *POEM])
     [placed] = store.notes_for(edited)
@@ -213,7 +215,9 @@ def test_a_short_quote_with_its_context_is_refound(
 
 
 def test_a_repeated_quote_goes_to_the_nearest_copy(tmp_path: Path, store: NotesStore) -> None:
-    lines = [f"unique line {i}" if i % 10 else "the same refrain, again and again" for i in range(60)]
+    lines = [
+        f"unique line {i}" if i % 10 else "the same refrain, again and again" for i in range(60)
+    ]
     doc = write(tmp_path / "song.txt", lines)
     store.add(doc, 30, 30, "refrain")
     edited = write(tmp_path / "song.txt", ["one more line", *lines])

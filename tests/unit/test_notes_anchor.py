@@ -10,8 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from seedreader.documents import open_document
-from seedreader.notes import SHORT_QUOTE, make_anchor, place_note
-from seedreader.notes import Note
+from seedreader.notes import SHORT_QUOTE, Note, make_anchor, place_note
 
 EXAMPLES = 400 if os.environ.get("SEEDREADER_SLOW") else 60
 
@@ -28,7 +27,9 @@ def edits(draw: st.DrawFn, size: int) -> list[tuple[str, int, str]]:
     )
 
 
-def apply(lines: list[str], start: int, end: int, changes: list[tuple[str, int, str]]) -> tuple[list[str], int, int]:
+def apply(
+    lines: list[str], start: int, end: int, changes: list[tuple[str, int, str]]
+) -> tuple[list[str], int, int]:
     """Apply edits that never touch lines start..end (inclusive); returns the new lines and range."""
     lines = list(lines)
     for kind, raw, text in changes:
@@ -53,7 +54,9 @@ def apply(lines: list[str], start: int, end: int, changes: list[tuple[str, int, 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lines=documents, data=st.data())
-def test_anchor_refinds_its_text_after_edits_elsewhere(lines: list[str], data: st.DataObject) -> None:
+def test_anchor_refinds_its_text_after_edits_elsewhere(
+    lines: list[str], data: st.DataObject
+) -> None:
     start = data.draw(st.integers(0, len(lines) - 1), label="start")
     end = data.draw(st.integers(start, min(start + 3, len(lines) - 1)), label="end")
     quote = "\n".join(lines[start : end + 1])
@@ -81,6 +84,8 @@ def test_anchor_refinds_its_text_after_edits_elsewhere(lines: list[str], data: s
         assert placed.state == "exact"
     else:
         assert placed.state == "moved"
-    copies = sum(1 for i in range(len(edited)) if "\n".join(edited[i : i + end - start + 1]) == quote)
+    copies = sum(
+        1 for i in range(len(edited)) if "\n".join(edited[i : i + end - start + 1]) == quote
+    )
     if copies == 1:
         assert (placed.line, placed.end_line) == (new_start, new_end)

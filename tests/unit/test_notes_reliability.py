@@ -228,10 +228,15 @@ def _run_as_reader(args: list[str]) -> subprocess.CompletedProcess[str]:
     Root ignores permissions: there the command runs without CAP_DAC_OVERRIDE.
     """
     if os.geteuid() != 0:
-        return subprocess.run(args, capture_output=True, text=True, timeout=60)
+        return subprocess.run(args, capture_output=True, text=True, timeout=60, check=False)
     try:
         return subprocess.run(
-            args, capture_output=True, text=True, timeout=60, preexec_fn=_drop_permission_override
+            args,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            preexec_fn=_drop_permission_override,
         )
     except (OSError, subprocess.SubprocessError) as error:
         pytest.skip(f"cannot drop root's permission override here: {error}")
