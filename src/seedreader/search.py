@@ -1,0 +1,1134 @@
+"""Search: a typo-tolerant word index over documents (SQLite FTS5 + rapidfuzz), with no UI.
+
+How it works, and why:
+- Documents are cut into paragraphs (blocks between lines that hold no word; a block longer than
+  `MAX_PARAGRAPH_LINES` is cut into windows of `WINDOW_LINES`). Each paragraph is one row of an
+  SQLite FTS5 table: its C tokenizer and inverted index do the per-word work, far faster than
+  Python could, and the index lives in the cache dir, so a warm start only opens a file.
+- The vocabulary (every distinct word with the number of paragraphs holding it) is kept in
+  memory. Typo tolerance is rapidfuzz's OSA distance (transpositions count as one edit) over that
+  vocabulary, never over the text; the query's last word also matches as a prefix.
+- FTS5 finds the candidate paragraphs that hold every query word (in some accepted form); Python
+  then reads only those paragraphs to find lines, columns, phrases and proximity, and ranks.
+
+The index file is keyed by the folder the documents share; inside it each document is keyed by
+path, size and modification time, so a changed file is re-indexed and the rest is reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import math
+import os
+import queue
+import re
+import sqlite3
+import threading
+import unicodedata
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from seedreader.documents import Document, DocumentError
+
+__all__ = [
+    "Hit",
+    "IndexCancelled",
+    "SearchIndex",
+    "SearchResult",
+    "Suggestion",
+    "TermMatch",
+    "max_edits",
+    "normalize",
+    "parse_query",
+]
+
+MAX_PARAGRAPH_LINES = 12
+"""A block of text lines longer than this is not one paragraph: it is cut into windows."""
+WINDOW_LINES = 4
+"""Lines per window when a block is too long to be a paragraph (text without blank lines)."""
+PREFIX_COMPLETIONS = 40
+"""At most this many completions (the most frequent) for the word being typed."""
+FUZZY_VARIANTS = 40
+"""At most this many spellings tried for one misspelled word."""
+CANDIDATES = 300
+"""Paragraphs read per search (in document order, exact ones first) when a limit is given."""
+SCHEMA = 1
+"""Version of the index file's layout; an index of another version is rebuilt."""
+
+_WORD = re.compile(r"[^\W_]+")
+"""A word: letters and digits, as SQLite's unicode61 tokenizer cuts them."""
+_PARAGRAPH = re.compile(r"^.*[^\W_].*$(?:\n.*[^\W_].*$)*", re.MULTILINE)
+"""Consecutive lines that each hold a word: lines without one (blank, `%`, `----`) separate."""
+_BATCH = 2000
+"""Paragraphs handed to SQLite at once while building."""
+
+_COST_PREFIX = 0.25
+"""Rank cost of a completion of the word being typed (an exact word costs 0, an edit 1)."""
+
+
+# --- words -----------------------------------------------------------------------------------
+
+
+_NORMALIZED: dict[str, str] = {}
+
+
+def normalize(word: str) -> str:
+    """The form words are compared in: case-folded, accents stripped ("Café" -> "cafe")."""
+    if word.isascii():
+        return word.lower()
+    cached = _NORMALIZED.get(word)
+    if cached is None:
+        decomposed = unicodedata.normalize("NFKD", word.casefold())
+        cached = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        cached = unicodedata.normalize("NFC", cached)
+        if len(_NORMALIZED) > 200_000:
+            _NORMALIZED.clear()
+        _NORMALIZED[word] = cached
+    return cached
+
+
+def max_edits(word: str) -> int:
+    """How many typos a word may carry and still match: 0 up to 3 letters, 1 up to 6, else 2."""
+    n = len(word)
+    return 0 if n <= 3 else 1 if n <= 6 else 2
+
+
+def _fts_quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """How one query word (or phrase) was matched."""
+
+    query: str
+    """The word or phrase as typed."""
+    matched: str
+    """The text it matched, as written in the document."""
+    edits: int
+    """Typos corrected (0 for exact, prefix and phrase matches)."""
+    kind: str
+    """"exact", "prefix", "fuzzy" or "phrase"."""
+
+    def __str__(self) -> str:
+        if self.kind == "fuzzy":
+            unit = "edit" if self.edits == 1 else "edits"
+            return f"{self.query} → {self.matched}, {self.edits} {unit}"
+        if self.kind == "prefix":
+            return f"{self.query} → {self.matched}, prefix"
+        if self.kind == "phrase":
+            return f'"{self.matched}"'
+        return self.matched
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One matching line."""
+
+    document: Document
+    line: int
+    """0-based line number."""
+    column: int
+    """0-based column of the first matched term on the line."""
+    spans: tuple[tuple[int, int], ...]
+    """(start, end) columns of every matched term on the line, end exclusive, in order."""
+    score: float
+    """Higher is better; only the order matters."""
+    terms: tuple[TermMatch, ...]
+    """How each query term was matched, in query order."""
+    text: str
+    """The line (unsanitized)."""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A word of the library close to a query word that has no exact match ("did you mean")."""
+
+    query: str
+    word: str
+    count: int
+    """Paragraphs holding the word."""
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Ranked hits (best first, at most `limit`), suggestions and the number of hits in all."""
+
+    hits: tuple[Hit, ...]
+    suggestions: tuple[Suggestion, ...]
+    total: int
+    """Hits found in all; a lower bound when `complete` is False."""
+    complete: bool = True
+    """False when a very common query was cut short: only the first paragraphs were ranked."""
+
+
+class IndexCancelled(Exception):
+    """`SearchIndex.build` stopped because `cancelled()` returned True."""
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One word of a query term."""
+
+    text: str
+    norm: str
+    prefix: bool = False
+    """The word is still being typed: completions match too."""
+    fixed: bool = False
+    """Inside quotes: no typo tolerance."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """A query word, a hyphenated or apostrophed word (its parts, adjacent) or a quoted phrase."""
+
+    text: str
+    slots: tuple[Slot, ...]
+    phrase: bool = False
+
+
+_QUOTED = re.compile(r'"([^"]*)"?')
+
+
+def parse_query(query: str, prefix: bool = True) -> list[Term]:
+    """Split a query into terms.
+
+    Args:
+        query: words, "quoted phrases", hyphenated or apostrophed words.
+        prefix: let the last word match as a prefix unless the query ends with a space or quote.
+    """
+    terms: list[Term] = []
+    pos = 0
+    pieces: list[tuple[str, bool]] = []
+    for m in _QUOTED.finditer(query):
+        pieces.extend((chunk, False) for chunk in query[pos : m.start()].split())
+        pieces.append((m.group(1), True))
+        pos = m.end()
+    pieces.extend((chunk, False) for chunk in query[pos:].split())
+    for chunk, quoted in pieces:
+        words = _WORD.findall(chunk)
+        if not words:
+            continue
+        slots = tuple(Slot(w, normalize(w), fixed=quoted) for w in words)
+        text = " ".join(words) if quoted else chunk.strip(".,;:!?()[]{}<>'\"")
+        terms.append(Term(text or chunk, slots, phrase=quoted))
+    ends_open = bool(query) and not query[-1].isspace() and not query.endswith('"')
+    if prefix and terms and ends_open and not terms[-1].phrase:
+        last = terms[-1]
+        slot = last.slots[-1]
+        last_slots = (*last.slots[:-1], Slot(slot.text, slot.norm, prefix=True))
+        terms[-1] = Term(last.text, last_slots)
+    return terms
+
+
+@dataclass(frozen=True)
+class _Variant:
+    """A vocabulary word accepted for a query slot."""
+
+    norm: str
+    kind: str
+    edits: int
+    cost: float
+    count: int
+
+
+# --- the vocabulary --------------------------------------------------------------------------
+
+
+class _Vocabulary:
+    """Every indexed word, normalized, with the number of paragraphs holding it."""
+
+    def __init__(self, words: list[str], counts: array, spellings: dict[str, list[str]]) -> None:
+        self.words = words
+        """Normalized words, sorted."""
+        self.counts = counts
+        self.spellings = spellings
+        """The index's own tokens for a normalized word, where they differ from it."""
+        self.position = dict(zip(words, range(len(words))))
+        self.by_length = sorted(words, key=len)
+        lengths = list(map(len, self.by_length))
+        longest = lengths[-1] if lengths else 0
+        self.length_start = array("I", [bisect_left(lengths, n) for n in range(longest + 2)])
+        """by_length[length_start[n]:] are the words of n letters or more."""
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, int]]) -> _Vocabulary:
+        counts: dict[str, int] = {}
+        others: dict[str, list[str]] = {}
+        plain: set[str] = set()
+        for token, count in rows:
+            norm = token if token.isascii() else normalize(token)
+            counts[norm] = counts.get(norm, 0) + count
+            if norm == token:
+                plain.add(token)
+            else:
+                others.setdefault(norm, []).append(token)
+        spellings = {
+            norm: ([norm] if norm in plain else []) + found for norm, found in others.items()
+        }
+        words = sorted(counts)
+        return cls(words, array("I", [counts[w] for w in words]), spellings)
+
+    def dump(self) -> tuple[bytes, bytes, str]:
+        return "\n".join(self.words).encode(), self.counts.tobytes(), json.dumps(self.spellings)
+
+    @classmethod
+    def load(cls, words: bytes, counts: bytes, spellings: str) -> _Vocabulary:
+        table = array("I")
+        table.frombytes(counts)
+        return cls(words.decode().split("\n") if words else [], table, json.loads(spellings))
+
+    def count(self, norm: str) -> int:
+        i = self.position.get(norm)
+        return 0 if i is None else self.counts[i]
+
+    def tokens(self, norm: str) -> list[str]:
+        """The FTS tokens to ask for a normalized word."""
+        return self.spellings.get(norm, [norm])
+
+    def near(self, norm: str, distance: int) -> list[tuple[str, int]]:
+        """Words within `distance` edits (OSA), with their distance."""
+        if distance <= 0 or not self.words:
+            return []
+        lo = self.length_start[max(len(norm) - distance, 0)]
+        top = min(len(norm) + distance + 1, len(self.length_start) - 1)
+        hi = self.length_start[top] if top < len(self.length_start) else len(self.by_length)
+        found = process.extract(
+            norm,
+            self.by_length[lo:hi],
+            scorer=OSA.distance,
+            score_cutoff=distance,
+            limit=None,
+        )
+        return [(word, int(d)) for word, d, _ in found if word != norm]
+
+    def completions(self, norm: str, limit: int) -> list[str]:
+        """The most frequent words starting with `norm` (itself excluded)."""
+        lo = bisect_left(self.words, norm)
+        hi = bisect_left(self.words, norm + "\U0010ffff", lo)
+        indexes = [i for i in range(lo, hi) if self.words[i] != norm]
+        if len(indexes) > limit:
+            indexes = heapq.nlargest(limit, indexes, key=self.counts.__getitem__)
+        return [self.words[i] for i in indexes]
+
+
+# --- paragraphs ------------------------------------------------------------------------------
+
+
+def iter_paragraphs(chunks: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, str]]:
+    """(first line, text) of each paragraph, from (first line, lines) chunks of a document.
+
+    A paragraph is a run of lines that each hold a word; one longer than `MAX_PARAGRAPH_LINES`
+    is cut into windows of `WINDOW_LINES`. Its text is its lines joined with LF.
+    """
+    carry = ""
+    carry_line = 0
+    chunk_list = iter(chunks)
+    pending = next(chunk_list, None)
+    while pending is not None:
+        first, lines = pending
+        pending = next(chunk_list, None)
+        text = "\n".join(lines)
+        if carry:
+            text = carry + "\n" + text
+            first = carry_line
+            carry = ""
+        line = first
+        pos = 0
+        for m in _PARAGRAPH.finditer(text):
+            start = m.start()
+            line += text.count("\n", pos, start)
+            pos = start
+            if pending is not None and m.end() == len(text):
+                carry, carry_line = m.group(), line  # may go on in the next chunk
+                break
+            yield from _windows(line, m.group())
+
+
+def _windows(line: int, body: str) -> Iterator[tuple[int, str]]:
+    if body.count("\n") < MAX_PARAGRAPH_LINES:
+        yield line, body
+        return
+    lines = body.split("\n")
+    for k in range(0, len(lines), WINDOW_LINES):
+        yield line + k, "\n".join(lines[k : k + WINDOW_LINES])
+
+
+# --- the index -------------------------------------------------------------------------------
+
+
+def _index_path(documents: Sequence[Document], cache_dir: Path) -> Path:
+    folders = {str(d.path.parent) for d in documents}
+    common = os.path.commonpath(sorted(folders)) if folders else ""
+    key = hashlib.sha1(f"{SCHEMA}\n{common}".encode()).hexdigest()[:20]
+    return cache_dir / "search" / f"{key}.sqlite"
+
+
+def _stat_key(document: Document) -> tuple[int, int] | None:
+    try:
+        st = os.stat(document.path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+_SCHEMA_SQL = f"""
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE IF NOT EXISTS docs(
+    id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, size INTEGER, mtime_ns INTEGER,
+    first_lines BLOB, complete INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS para(id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+    body, content='para', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2', detail=none, columnsize=0);
+INSERT OR IGNORE INTO meta VALUES ('schema', {SCHEMA});
+"""
+
+
+@dataclass
+class _DocInfo:
+    id: int
+    document: Document
+    first_lines: array
+    position: int
+    """Place in the library (for ties in document order)."""
+
+
+@dataclass
+class _Occurrence:
+    start: int
+    """Offset in the paragraph's text."""
+    end: int
+    raw: str
+    variant: _Variant
+    line: int = 0
+    """Line within the paragraph (set once the paragraph matches)."""
+    column: int = 0
+
+
+@dataclass
+class _Found:
+    """The matches of one term in one paragraph (each a run of adjacent words)."""
+
+    term: int
+    matches: list[list[_Occurrence]] = field(default_factory=list)
+
+
+class SearchIndex:
+    """A word index over a library of documents, cached on disk, safe to share between threads."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path | None) -> None:
+        self._db = db
+        self._path = path
+        self._lock = threading.RLock()
+        self._docs: dict[int, _DocInfo] = {}
+        self._by_path: dict[Path, int] = {}
+        self._vocab = _Vocabulary([], array("I"), {})
+        self._paragraphs = 1
+        self.errors: list[str] = []
+        """One line per document that could not be indexed."""
+
+    # -- building
+
+    @classmethod
+    def build(
+        cls,
+        documents: Iterable[Document],
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        cache_dir: Path | None = None,
+    ) -> SearchIndex:
+        """Index documents, reusing the cached index of every file that has not changed.
+
+        Args:
+            documents: the library, in its order (ties in ranking follow it).
+            progress: called now and then with (bytes indexed, bytes to index).
+            cancelled: polled often; when it returns True the build stops.
+            cache_dir: where the index file lives (default: `seedreader.paths.cache_dir()`).
+                When it cannot be written, the index is kept in memory.
+
+        Raises:
+            IndexCancelled: `cancelled()` returned True.
+        """
+        docs = list(documents)
+        if cache_dir is None:
+            from seedreader.paths import cache_dir as default_cache_dir
+
+            cache_dir = default_cache_dir()
+        index = cls._open(_index_path(docs, cache_dir))
+        index._refresh(docs, progress, cancelled)
+        return index
+
+    @classmethod
+    def _open(cls, path: Path) -> SearchIndex:
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            db = cls._connect(str(path))
+            return cls(db, path)
+        except (OSError, sqlite3.DatabaseError):
+            pass
+        # An unreadable or corrupt cache is only a cache: start it again, else go without.
+        try:
+            path.unlink(missing_ok=True)
+            db = cls._connect(str(path))
+            return cls(db, path)
+        except (OSError, sqlite3.DatabaseError):
+            return cls(cls._connect(":memory:"), None)
+
+    @staticmethod
+    def _connect(name: str) -> sqlite3.Connection:
+        db = sqlite3.connect(name, check_same_thread=False, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=OFF")  # a cache: after a crash it is rebuilt
+            db.execute("PRAGMA cache_size=-32768")
+            row = db.execute(
+                "SELECT value FROM meta WHERE key='schema'"
+                if _has_table(db, "meta")
+                else "SELECT NULL"
+            ).fetchone()
+            if row is not None and row[0] is not None and int(row[0]) != SCHEMA:
+                raise sqlite3.DatabaseError("index of another version")
+            db.executescript(_SCHEMA_SQL)
+            db.execute("SELECT count(*) FROM docs").fetchone()
+        except Exception:
+            db.close()
+            raise
+        return db
+
+    def _refresh(
+        self,
+        documents: list[Document],
+        progress: Callable[[int, int], None] | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> None:
+        with self._lock:
+            known = {
+                Path(path): (id_, size, mtime, complete)
+                for id_, path, size, mtime, complete in self._db.execute(
+                    "SELECT id, path, size, mtime_ns, complete FROM docs"
+                )
+            }
+            todo: list[tuple[Document, tuple[int, int], int, int | None]] = []
+            wanted: set[Path] = set()
+            self._docs.clear()
+            self._by_path.clear()
+            for position, document in enumerate(documents):
+                key = _stat_key(document)
+                if key is None or document.path in wanted:
+                    continue
+                wanted.add(document.path)
+                old = known.get(document.path)
+                if old is not None and old[1:] == (*key, 1):
+                    self._add_doc(old[0], document, position)
+                else:
+                    todo.append((document, key, position, None if old is None else old[0]))
+            # Documents of another library sharing this folder stay while their file does.
+            gone = [
+                info[0]
+                for path, info in known.items()
+                if path not in wanted and (_stat_key(Document(path)) != info[1:3] or not info[3])
+            ]
+            for doc_id in gone:
+                self._delete_doc(doc_id)
+            self._index_documents(todo, progress, cancelled)
+            if todo or gone or not self._load_vocabulary():
+                self._compute_vocabulary()
+
+    def _add_doc(self, doc_id: int, document: Document, position: int) -> None:
+        row = self._db.execute("SELECT first_lines FROM docs WHERE id=?", (doc_id,)).fetchone()
+        first_lines = array("I")
+        first_lines.frombytes(row[0] or b"")
+        self._docs[doc_id] = _DocInfo(doc_id, document, first_lines, position)
+        self._by_path[document.path] = doc_id
+
+    def _delete_doc(self, doc_id: int) -> None:
+        self._db.execute("BEGIN")
+        _delete_rows(self._db, doc_id)
+        self._db.execute("COMMIT")
+
+    def _index_documents(
+        self,
+        todo: list[tuple[Document, tuple[int, int], int, int | None]],
+        progress: Callable[[int, int], None] | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> None:
+        """Cut documents into paragraphs and index them, one transaction per document.
+
+        Python cuts paragraphs while a writer thread has SQLite store and tokenize the batches
+        before: the FTS insert runs in C without the GIL, so the two overlap on two cores.
+        """
+        if not todo:
+            return
+        writer = _Writer(self._db)
+        total = sum(item[1][0] for item in todo) or 1
+        done = 0
+        next_id = (self._db.execute("SELECT max(id) FROM docs").fetchone()[0] or 0) + 1
+        try:
+            for document, key, position, old in todo:
+                if cancelled is not None and cancelled():
+                    raise IndexCancelled()
+                doc_id = next_id
+                next_id += 1
+                writer.send(("begin", doc_id, old, str(document.path), key))
+                first_lines = array("I")
+                bodies: list[str] = []
+                for line, body in iter_paragraphs(self._chunks(document, cancelled)):
+                    first_lines.append(line)
+                    bodies.append(body)
+                    if len(bodies) >= _BATCH:
+                        writer.send(("batch", doc_id, len(first_lines) - len(bodies), bodies))
+                        bodies = []
+                        if progress is not None:
+                            progress(min(done + _done_bytes(document), total), total)
+                if bodies:
+                    writer.send(("batch", doc_id, len(first_lines) - len(bodies), bodies))
+                writer.send(("end", doc_id, first_lines.tobytes()))
+                self._docs[doc_id] = _DocInfo(doc_id, document, first_lines, position)
+                self._by_path[document.path] = doc_id
+                done += key[0]
+                if progress is not None:
+                    progress(min(done, total), total)
+        except BaseException:
+            writer.send(("abort",))
+            writer.close()
+            raise
+        writer.close()
+
+    def _db_id(self, path: Path) -> int | None:
+        row = self._db.execute("SELECT id FROM docs WHERE path=?", (str(path),)).fetchone()
+        return None if row is None else int(row[0])
+
+    def _chunks(
+        self, document: Document, cancelled: Callable[[], bool] | None
+    ) -> Iterator[tuple[int, list[str]]]:
+        try:
+            document.load()
+            for first, lines in document.iter_text_chunks():
+                if cancelled is not None and cancelled():
+                    raise IndexCancelled()
+                yield first, lines
+        except DocumentError as exc:
+            self.errors.append(str(exc))
+
+    def _compute_vocabulary(self) -> None:
+        self._db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, fts, 'row')")
+        rows = self._db.execute("SELECT term, doc FROM temp.vocab").fetchall()
+        vocab = _Vocabulary.from_rows(rows)
+        words, counts, spellings = vocab.dump()
+        paragraphs = self._db.execute("SELECT count(*) FROM para").fetchone()[0]
+        self._db.executemany(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+            [("words", words), ("counts", counts), ("spellings", spellings), ("paragraphs", paragraphs)],
+        )
+        self._vocab = vocab
+        self._paragraphs = max(paragraphs, 1)
+
+    def _load_vocabulary(self) -> bool:
+        meta = dict(
+            self._db.execute(
+                "SELECT key, value FROM meta WHERE key IN ('words', 'counts', 'spellings', 'paragraphs')"
+            ).fetchall()
+        )
+        if len(meta) < 4:
+            return False
+        self._vocab = _Vocabulary.load(meta["words"], meta["counts"], meta["spellings"])
+        self._paragraphs = max(int(meta["paragraphs"]), 1)
+        return True
+
+    def update(self, document: Document) -> None:
+        """Re-index one document that changed on disk (`document` is its fresh Document)."""
+        with self._lock:
+            old = self._by_path.get(document.path)
+            position = self._docs[old].position if old is not None else len(self._docs)
+            if old is not None:
+                del self._docs[old]
+            key = _stat_key(document)
+            if key is None:
+                if old is not None:
+                    self._delete_doc(old)
+                    del self._by_path[document.path]
+            else:
+                self._index_documents(
+                    [(document, key, position, self._db_id(document.path))], None, None
+                )
+            self._compute_vocabulary()
+
+    def close(self) -> None:
+        """Close the index file."""
+        with self._lock:
+            self._db.close()
+
+    @property
+    def documents(self) -> list[Document]:
+        """The indexed documents, in library order."""
+        return [info.document for info in sorted(self._docs.values(), key=lambda i: i.position)]
+
+    @property
+    def path(self) -> Path | None:
+        """The index file (None when kept in memory)."""
+        return self._path
+
+    # -- searching
+
+    def search(
+        self,
+        query: str,
+        limit: int = 50,
+        exact: bool = False,
+        documents: Collection[Document] | None = None,
+        prefix: bool = True,
+    ) -> SearchResult:
+        """Find the lines that match a query, best first.
+
+        Args:
+            query: words (all must occur in one paragraph), "quoted phrases", hyphenated words.
+            limit: how many hits to return; 0 for all.
+            exact: no typo tolerance and no prefix matching.
+            documents: search only these documents (default: all).
+            prefix: the last word, unless followed by a space, also matches as a prefix.
+        """
+        terms = parse_query(query, prefix=prefix and not exact)
+        if not terms:
+            return SearchResult((), (), 0)
+        with self._lock:
+            vocab = self._vocab
+            variants = [[self._variants(slot, exact, vocab) for slot in term.slots] for term in terms]
+            suggestions = self._suggestions(terms, vocab)
+            if any(not slot_variants for term in variants for slot_variants in term):
+                return SearchResult((), tuple(suggestions), 0)
+            allowed = self._scope(documents)
+            if not allowed:
+                return SearchResult((), tuple(suggestions), 0)
+            cap = max(CANDIDATES, 2 * limit) if limit else 0
+            rows, complete = self._candidates(terms, variants, allowed, cap)
+            ranked = self._rank(terms, variants, rows)
+            ranked.sort(key=lambda h: h[0])
+            chosen = ranked[:limit] if limit else ranked
+            hits = tuple(make() for _, make in chosen)
+        return SearchResult(hits, tuple(suggestions), len(ranked), complete=complete)
+
+    def _scope(self, documents: Collection[Document] | None) -> dict[int, _DocInfo]:
+        if documents is None:
+            return dict(self._docs)
+        allowed: dict[int, _DocInfo] = {}
+        for document in documents:
+            doc_id = self._by_path.get(document.path)
+            if doc_id is not None:
+                allowed[doc_id] = self._docs[doc_id]
+        return allowed
+
+    def _variants(self, slot: Slot, exact: bool, vocab: _Vocabulary) -> list[_Variant]:
+        found: list[_Variant] = []
+        own = vocab.count(slot.norm)
+        if own:
+            found.append(_Variant(slot.norm, "exact", 0, 0.0, own))
+        if slot.prefix and not exact and not slot.fixed:
+            for word in vocab.completions(slot.norm, PREFIX_COMPLETIONS):
+                found.append(_Variant(word, "prefix", 0, _COST_PREFIX, vocab.count(word)))
+        if exact or slot.fixed:
+            return found
+        allowed = max_edits(slot.norm)
+        if allowed == 0:
+            return found
+        near = vocab.near(slot.norm, allowed)
+        if own:
+            # The word exists: a typo of it only when the other word is far more common
+            # (a rare misspelling in the text itself), and never for short words.
+            if len(slot.norm) < 6:
+                return found
+            near = [(w, d) for w, d in near if vocab.count(w) >= 20 * own]
+        near.sort(key=lambda wd: (wd[1], -vocab.count(wd[0])))
+        seen = {v.norm for v in found}
+        for word, distance in near[:FUZZY_VARIANTS]:
+            if word not in seen:
+                found.append(_Variant(word, "fuzzy", distance, float(distance), vocab.count(word)))
+        return found
+
+    def _suggestions(self, terms: list[Term], vocab: _Vocabulary) -> list[Suggestion]:
+        out: list[Suggestion] = []
+        for term in terms:
+            for slot in term.slots:
+                if vocab.count(slot.norm) or len(slot.norm) < 2:
+                    continue
+                if slot.prefix and vocab.completions(slot.norm, 1):
+                    continue
+                near = vocab.near(slot.norm, max(max_edits(slot.norm), 1))
+                if not near and len(slot.norm) >= 5:
+                    near = vocab.near(slot.norm, max_edits(slot.norm) + 1)
+                near.sort(key=lambda wd: (wd[1], -vocab.count(wd[0])))
+                out.extend(Suggestion(slot.text, w, vocab.count(w)) for w, _ in near[:3])
+        return out
+
+    def _candidates(
+        self,
+        terms: list[Term],
+        variants: list[list[list[_Variant]]],
+        allowed: dict[int, _DocInfo],
+        cap: int,
+    ) -> tuple[list[tuple[int, str]], bool]:
+        """Paragraphs holding every term in some accepted form: exact ones first, then all."""
+
+        def expression(keep: Callable[[_Variant], bool]) -> str | None:
+            groups: list[str] = []
+            for slot_variants in (s for t in variants for s in t):
+                tokens = [tok for v in slot_variants if keep(v) for tok in self._vocab.tokens(v.norm)]
+                if not tokens:
+                    return None
+                groups.append("(" + " OR ".join(map(_fts_quote, dict.fromkeys(tokens))) + ")")
+            return " AND ".join(groups)
+
+        everything = len(allowed) == len(self._docs)
+        ranges: list[tuple[int, int] | None]
+        if everything or len(allowed) > 16:
+            ranges = [None]
+        else:
+            ranges = [(d << 32, (d << 32) | 0xFFFFFFFF) for d in sorted(allowed)]
+        rows: dict[int, str] = {}
+        complete = True
+        exprs = [expression(lambda v: v.cost == 0), expression(lambda v: True)]
+        if exprs[0] == exprs[1]:
+            exprs = exprs[1:]
+        for expr in exprs:
+            if expr is None:
+                continue
+            for bounds in ranges:
+                sql = "SELECT rowid, body FROM fts WHERE fts MATCH ?"
+                args: list[object] = [expr]
+                if bounds is not None:
+                    sql += " AND rowid BETWEEN ? AND ?"
+                    args.extend(bounds)
+                sql += " ORDER BY rowid"
+                if cap:
+                    sql += " LIMIT ?"
+                    args.append(cap if everything or bounds is not None else cap * 4)
+                got = self._db.execute(sql, args).fetchall()
+                if cap and len(got) >= args[-1]:  # type: ignore[operator]
+                    complete = False
+                for rowid, body in got:
+                    if (rowid >> 32) in allowed:
+                        rows[rowid] = body
+        return sorted(rows.items()), complete
+
+    # -- ranking
+
+    def _rank(
+        self,
+        terms: list[Term],
+        variants: list[list[list[_Variant]]],
+        rows: list[tuple[int, str]],
+    ) -> list[tuple[tuple[float, int, int], Callable[[], Hit]]]:
+        lookup: dict[str, list[tuple[int, int, _Variant]]] = {}
+        for t, term_variants in enumerate(variants):
+            for s, slot_variants in enumerate(term_variants):
+                for v in slot_variants:
+                    lookup.setdefault(v.norm, []).append((t, s, v))
+        # Rarer terms weigh more: a line holding the rare word beats one holding the common one.
+        pattern = _variant_pattern(lookup)
+        totals = [max(sum(v.count for v in term_variants[0]), 1) for term_variants in variants]
+        weights = [math.log(1 + self._paragraphs / total) for total in totals]
+        out: list[tuple[tuple[float, int, int], Callable[[], Hit]]] = []
+        for rowid, body in rows:
+            info = self._docs.get(rowid >> 32)
+            if info is None:
+                continue
+            k = rowid & 0xFFFFFFFF
+            if k >= len(info.first_lines):
+                continue
+            found = _match_paragraph(terms, body, lookup, pattern)
+            if found is None:
+                continue
+            lines = body.split("\n")
+            first_line = info.first_lines[k]
+            out.extend(_line_hits(terms, found, lines, first_line, info, weights, totals))
+        return out
+
+
+def _done_bytes(document: Document) -> int:
+    """Roughly how far into a large document indexing has got (for progress)."""
+    return document.size if not document.is_large else document.size // 2
+
+
+class _Writer:
+    """The thread that writes a build's batches to SQLite, in order, one document at a time."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._queue: queue.Queue[tuple[object, ...] | None] = queue.Queue(maxsize=4)
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="seedreader-index", daemon=True)
+        self._thread.start()
+
+    def send(self, message: tuple[object, ...]) -> None:
+        if self._failure is not None:
+            raise self._failure
+        self._queue.put(message)
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+
+    def _run(self) -> None:
+        db = self._db
+        in_transaction = False
+        while (message := self._queue.get()) is not None:
+            if self._failure is not None:
+                continue  # drain until the builder notices
+            try:
+                kind = message[0]
+                if kind == "begin":
+                    _, doc_id, old, path, (size, mtime) = message
+                    db.execute("BEGIN")
+                    in_transaction = True
+                    if old is not None:
+                        _delete_rows(db, old)  # type: ignore[arg-type]
+                    db.execute(
+                        "INSERT INTO docs(id, path, size, mtime_ns) VALUES (?, ?, ?, ?)",
+                        (doc_id, path, size, mtime),
+                    )
+                elif kind == "batch":
+                    _, doc_id, start, bodies = message
+                    first = (doc_id << 32) + start  # type: ignore[operator]
+                    db.executemany(
+                        "INSERT INTO para(id, body) VALUES (?, ?)",
+                        zip(range(first, first + len(bodies)), bodies),  # type: ignore[arg-type]
+                    )
+                    db.execute(
+                        "INSERT INTO fts(rowid, body) SELECT id, body FROM para "
+                        "WHERE id BETWEEN ? AND ?",
+                        (first, first + len(bodies) - 1),  # type: ignore[arg-type]
+                    )
+                elif kind == "end":
+                    _, doc_id, first_lines = message
+                    db.execute(
+                        "UPDATE docs SET first_lines=?, complete=1 WHERE id=?",
+                        (first_lines, doc_id),
+                    )
+                    db.execute("COMMIT")
+                    in_transaction = False
+                elif kind == "abort" and in_transaction:
+                    db.execute("ROLLBACK")
+                    in_transaction = False
+            except BaseException as exc:  # handed to the building thread
+                self._failure = exc
+                if in_transaction:
+                    db.execute("ROLLBACK")
+                    in_transaction = False
+
+
+def _delete_rows(db: sqlite3.Connection, doc_id: int) -> None:
+    lo, hi = doc_id << 32, (doc_id << 32) | 0xFFFFFFFF
+    db.execute(
+        "INSERT INTO fts(fts, rowid, body) SELECT 'delete', id, body FROM para "
+        "WHERE id BETWEEN ? AND ?",
+        (lo, hi),
+    )
+    db.execute("DELETE FROM para WHERE id BETWEEN ? AND ?", (lo, hi))
+    db.execute("DELETE FROM docs WHERE id=?", (doc_id,))
+
+
+def _has_table(db: sqlite3.Connection, name: str) -> bool:
+    row = db.execute("SELECT 1 FROM sqlite_master WHERE name=?", (name,)).fetchone()
+    return row is not None
+
+
+def _variant_pattern(lookup: dict[str, list[tuple[int, int, _Variant]]]) -> re.Pattern[str] | None:
+    """One regex finding every accepted ASCII word, to skip the other words of ASCII paragraphs."""
+    words = sorted((w for w in lookup if w.isascii()), key=len, reverse=True)
+    if not words:
+        return None
+    alternatives = "|".join(map(re.escape, words))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+
+
+def _match_paragraph(
+    terms: list[Term],
+    body: str,
+    lookup: dict[str, list[tuple[int, int, _Variant]]],
+    pattern: re.Pattern[str] | None,
+) -> list[_Found] | None:
+    """Every match of every term in a paragraph, or None when a term is missing."""
+    slot_hits: list[list[list[_Occurrence]]] = [[[] for _ in term.slots] for term in terms]
+    words = pattern.finditer(body) if pattern is not None and body.isascii() else _WORD.finditer(body)
+    for m in words:
+        raw = m.group()
+        targets = lookup.get(normalize(raw))
+        if targets is not None:
+            for t, s, variant in targets:
+                slot_hits[t][s].append(_Occurrence(m.start(), m.end(), raw, variant))
+    result: list[_Found] = []
+    for t, term in enumerate(terms):
+        found = _Found(t)
+        if len(term.slots) == 1:
+            found.matches = [[o] for o in slot_hits[t][0]]
+        else:
+            following = [{o.start: o for o in hits} for hits in slot_hits[t]]
+            for o in slot_hits[t][0]:
+                chain = [o]
+                for s in range(1, len(term.slots)):
+                    word = _WORD.search(body, chain[-1].end)
+                    nxt = following[s].get(word.start()) if word is not None else None
+                    if nxt is None:
+                        break
+                    chain.append(nxt)
+                else:
+                    found.matches.append(chain)
+        if not found.matches:
+            return None
+        result.append(found)
+    starts = [0]
+    for line in body.split("\n")[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    for found in result:
+        for match in found.matches:
+            for o in match:
+                o.line = bisect_right(starts, o.start) - 1
+                o.column = o.start - starts[o.line]
+    return result
+
+
+def _match_cost(match: list[_Occurrence]) -> float:
+    return sum(o.variant.cost for o in match)
+
+
+def _term_match(term: Term, match: list[_Occurrence], lines: list[str]) -> TermMatch:
+    first, last = match[0], match[-1]
+    if first.line == last.line:
+        matched = lines[first.line][first.column : last.column + last.end - last.start]
+    else:
+        matched = " ".join(o.raw for o in match)
+    edits = sum(o.variant.edits for o in match)
+    if term.phrase:
+        kind = "phrase"
+    elif edits:
+        kind = "fuzzy"
+    elif any(o.variant.kind == "prefix" for o in match):
+        kind = "prefix"
+    else:
+        kind = "exact"
+    return TermMatch(term.text, matched, edits, kind)
+
+
+def _line_hits(
+    terms: list[Term],
+    found: list[_Found],
+    lines: list[str],
+    first_line: int,
+    info: _DocInfo,
+    weights: list[float],
+    totals: list[int],
+) -> Iterator[tuple[tuple[float, int, int], Callable[[], Hit]]]:
+    """One hit per line of the paragraph holding a match, as (sort key, maker of the Hit).
+
+    Score, most important first: typos and completions (cost), the weight of the terms on the
+    line (more terms, rarer terms), how close they stand, how common the matched spelling is.
+    A term missing from the line counts with its best form elsewhere in the paragraph.
+    """
+    n_terms = len(terms)
+    weight_sum = sum(weights) or 1.0
+    best: list[tuple[float, list[_Occurrence]]] = []
+    by_line: dict[int, dict[int, tuple[float, list[_Occurrence]]]] = {}
+    all_on_line: dict[int, list[tuple[int, list[_Occurrence]]]] = {}
+    for f in found:
+        costed = [(_match_cost(m), m) for m in f.matches]
+        best.append(min(costed, key=lambda cm: cm[0]))
+        for cost, match in costed:
+            line_no = match[0].line
+            mine = by_line.setdefault(line_no, {})
+            if f.term not in mine or cost < mine[f.term][0]:
+                mine[f.term] = (cost, match)
+            all_on_line.setdefault(line_no, []).append((f.term, match))
+    for line_no, mine in by_line.items():
+        cost = sum(mine[t][0] if t in mine else best[t][0] for t in range(n_terms))
+        share = sum(weights[t] for t in mine) / weight_sum
+        proximity = 1.0 if n_terms == 1 else _proximity(all_on_line[line_no], len(mine))
+        popularity = (
+            sum(min(m[0].variant.count / totals[t], 1.0) for t, (_, m) in mine.items()) / n_terms
+        )
+        score = round(10_000 - 1_000 * cost + 100 * share + 10 * proximity + popularity, 4)
+        chosen = [mine[t][1] if t in mine else best[t][1] for t in range(n_terms)]
+        maker = partial(
+            _make_hit, terms, chosen, all_on_line[line_no], lines, line_no, first_line, info, score
+        )
+        yield (-score, info.position, first_line + line_no), maker
+
+
+def _make_hit(
+    terms: list[Term],
+    chosen: list[list[_Occurrence]],
+    on_line: list[tuple[int, list[_Occurrence]]],
+    lines: list[str],
+    line_no: int,
+    first_line: int,
+    info: _DocInfo,
+    score: float,
+) -> Hit:
+    spans = sorted({span for _, m in on_line for span in _spans(m, line_no)})
+    return Hit(
+        document=info.document,
+        line=first_line + line_no,
+        column=spans[0][0],
+        spans=tuple(_merge(spans)),
+        score=score,
+        terms=tuple(_term_match(term, chosen[t], lines) for t, term in enumerate(terms)),
+        text=lines[line_no],
+    )
+
+
+def _spans(match: list[_Occurrence], line_no: int) -> list[tuple[int, int]]:
+    """A phrase or hyphenated word is one span ("Libya's", "air strikes") when on one line."""
+    first, last = match[0], match[-1]
+    if first.line == last.line == line_no:
+        return [(first.column, last.column + last.end - last.start)]
+    return [(o.column, o.column + o.end - o.start) for o in match if o.line == line_no]
+
+
+def _proximity(on_line: list[tuple[int, list[_Occurrence]]], wanted: int) -> float:
+    """1 when the terms on the line stand next to each other, less the more words between."""
+    if wanted < 2:
+        return 0.0
+    points = sorted((m[0].start, m[-1].end, t) for t, m in on_line)
+    best = math.inf
+    counts: dict[int, int] = {}
+    left = 0
+    for _, end, t in points:
+        counts[t] = counts.get(t, 0) + 1
+        while len(counts) == wanted:
+            start, _, lt = points[left]
+            best = min(best, end - start)
+            counts[lt] -= 1
+            if not counts[lt]:
+                del counts[lt]
+            left += 1
+    lengths: dict[int, int] = {}
+    for start, end, t in points:
+        lengths[t] = min(lengths.get(t, end - start), end - start)
+    gap = max(int(best) - sum(lengths.values()), 0)
+    return 1.0 / (1.0 + gap / 6)  # about one word per 6 characters
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
