@@ -90,3 +90,13 @@ def test_less_shows_the_first_line_of_a_file(bench: ModuleType, tmp_path: Path) 
         rows = [row.rstrip() for row in screen.screen.display]
         # The top scrolled away: the screen is redrawn in place, not appended to.
         assert "line number 2" not in rows
+
+
+def test_floor_app_shows_the_first_line_literally(bench: ModuleType, tmp_path: Path) -> None:
+    document = tmp_path / "doc.txt"
+    document.write_text("[bold]first[/bold] line\nsecond line\n")
+    env = dict(os.environ, TERM="xterm-256color")
+    argv = [sys.executable, str(BENCHMARKS / "floor_app.py"), str(document)]
+    with bench.PtyScreen(argv, env=env) as screen:
+        screen.wait_for("[bold]first[/bold] line", timeout=30)
+        assert "second line" not in screen.text()
