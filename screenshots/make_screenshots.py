@@ -34,10 +34,23 @@ async def help_screen(pilot: Pilot) -> None:
     await pilot.press("question_mark")
 
 
+async def notes(pilot: Pilot) -> None:
+    await pilot.pause(0.2)
+    await pilot.press("j", "j", "v", "j", "j")
+    await pilot.press("a", *"Saif al-Islam: the heir still at large. Check the NTC statement.")
+    await pilot.press("ctrl+s")
+    await pilot.pause(0.3)
+    await pilot.press("colon", "7", "enter")
+    await pilot.press("a", *"Who pays for the air campaign?", "ctrl+s")
+    await pilot.pause(0.3)
+    await pilot.press("s")
+
+
 VIEWS: dict[str, View] = {
     "reading": reading,
     "reading-light": reading_light,
     "help": help_screen,
+    "notes": notes,
 }
 
 

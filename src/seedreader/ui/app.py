@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,13 +16,16 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from seedreader.documents import Document, DocumentError, Library, sanitize
 from seedreader.state import Place, ReadingState, find_place, make_quote
-from seedreader.ui.keys import APP_KEYS, DOCUMENT_KEYS, Key, bindings
+from seedreader.ui.keys import APP_KEYS, DOCUMENT_KEYS, NOTE_KEYS, Key, bindings
 from seedreader.ui.widgets.bars import StatusBar, TitleBar
 from seedreader.ui.widgets.document_view import DocumentView
 from seedreader.ui.widgets.library_panel import LibraryEntry, LibraryPanel
 
 if TYPE_CHECKING:
     from textual.command import Provider
+
+    from seedreader.notes import Note, NotesStore, PlacedNote
+    from seedreader.ui.widgets.notes_sidebar import NotesSidebar
 
 CHANGE_CHECK_SECONDS = 2.0
 """How often the open document is checked for changes on disk."""
@@ -31,7 +34,7 @@ CHANGE_CHECK_SECONDS = 2.0
 class ReaderScreen(Screen[None]):
     """The main screen: title, library panel, document pane, status bar and footer."""
 
-    BINDINGS = bindings(APP_KEYS)
+    BINDINGS = bindings(APP_KEYS + NOTE_KEYS)
     AUTO_FOCUS = "DocumentView"
 
     def __init__(
@@ -48,6 +51,10 @@ class ReaderScreen(Screen[None]):
         self._places = state.all()
         self._index_progress: dict[Path, float] = {}
         self._messages = messages or []
+        self.notes_store: NotesStore | None = None
+        self.placed_notes: list[PlacedNote] = []
+        """Notes of the document on screen, in document order."""
+        self._last_deleted: Note | None = None
 
     def compose(self) -> ComposeResult:
         # The library panel and the footer are mounted after the first frame: the document's
@@ -73,9 +80,15 @@ class ReaderScreen(Screen[None]):
         panel = LibraryPanel(id="library")
         panel.display = len(self.library) > 1
         await self.query_one("#main").mount(panel, before=0)
+        from seedreader.ui.widgets.notes_sidebar import NotesSidebar
+
+        sidebar = NotesSidebar(id="notes-sidebar")
+        sidebar.display = False
+        await self.query_one("#main").mount(sidebar)
         await self.mount(Footer())
         self.refresh_bindings()  # the footer learns the keys from this signal
         self._refresh_library()
+        self._open_notes_store()
         self.set_interval(CHANGE_CHECK_SECONDS, self._check_for_changes)
         for message in self._messages:
             self.notify(sanitize(message), markup=False, timeout=6)
@@ -102,6 +115,9 @@ class ReaderScreen(Screen[None]):
         self.view.show(document, line=line)
         if not document.is_indexed:
             self._index_document(document)
+        self.placed_notes = []
+        if self.notes_store is not None:
+            self._load_notes(document)
         self._update_bars()
         panels = self.query(LibraryPanel)
         if panels and panels.first().option_count == len(self.library):
@@ -224,6 +240,197 @@ class ReaderScreen(Screen[None]):
             parts.append(f"indexing {round(progress * 100)}%")
         self.query_one(StatusBar).show_status(parts)
 
+    # -- notes
+
+    def _open_notes_store(self) -> None:
+        from seedreader.notes import NotesStore, NotesStoreError
+
+        try:
+            self.notes_store = NotesStore(self.app.data_dir)  # type: ignore[attr-defined]
+        except NotesStoreError as error:
+            self.notify(sanitize(str(error)), severity="error", markup=False, timeout=10)
+            return
+        for warning in self.notes_store.warnings:
+            self.notify(sanitize(warning), severity="warning", markup=False, timeout=10)
+        if self.view.document is not None:
+            self._load_notes(self.view.document)
+
+    @work(thread=True, exclusive=True, group="notes", exit_on_error=False)
+    def _load_notes(self, document: Document) -> None:
+        store = self.notes_store
+        if store is None:
+            return
+        if not document.is_indexed:
+            document.index_lines()
+        placed = store.notes_for(document)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_notes, document, placed)
+
+    def _show_notes(self, document: Document, placed: list[PlacedNote]) -> None:
+        if self.view.document is not document:
+            return
+        self.placed_notes = placed
+        lines: set[int] = set()
+        for note in placed:
+            if note.line is not None and note.end_line is not None:
+                lines.update(range(note.line, note.end_line + 1))
+        self.view.set_note_lines(lines)
+        detached = sum(1 for note in placed if note.line is None)
+        state = f"{detached} detached (text gone)" if detached else ""
+        if self.notes_store is not None and self.notes_store.read_only:
+            state = (state + " · " if state else "") + "read-only: notes cannot be saved"
+        self.sidebar.show_notes(placed, state)
+
+    @property
+    def sidebar(self) -> NotesSidebar:
+        from seedreader.ui.widgets.notes_sidebar import NotesSidebar
+
+        return self.query_one("#notes-sidebar", NotesSidebar)
+
+    def _note_at_cursor(self) -> PlacedNote | None:
+        line = self.view.cursor
+        for placed in self.placed_notes:
+            if placed.line is not None and placed.end_line is not None:
+                if placed.line <= line <= placed.end_line:
+                    return placed
+        return None
+
+    def _target_note(self) -> PlacedNote | None:
+        sidebar = self.sidebar
+        if sidebar.display and sidebar.has_focus_within:
+            return sidebar.selected
+        return self._note_at_cursor() or (sidebar.selected if sidebar.display else None)
+
+    def action_toggle_notes(self) -> None:
+        sidebar = self.sidebar
+        sidebar.display = not sidebar.display
+        if sidebar.display:
+            sidebar.select_line(self.view.cursor)
+            sidebar.query_one("#notes-list").focus()
+        else:
+            self.view.focus()
+
+    def on_notes_sidebar_note_chosen(self, event: NotesSidebar.NoteChosen) -> None:
+        if event.placed.line is None:
+            self.notify("This note's text is gone from the document (detached); it is kept.")
+            return
+        self.view.move_cursor(event.placed.line, centre=True)
+        self.view.focus()
+
+    def action_add_note(self) -> None:
+        document = self.view.document
+        if document is None:
+            return
+        first, last = self.view.selection or (self.view.cursor, self.view.cursor)
+        if document.line_count == 0:
+            self.notify("An empty document has no line to annotate.", severity="warning")
+            return
+        quote = "\n".join(document.lines(first, last + 1))
+        where = f"line {first + 1}" if first == last else f"lines {first + 1}–{last + 1}"
+        title = f"New note on {where} of {document.name}"
+
+        def save(body: str) -> None:
+            if self.notes_store is None:
+                raise _no_store()
+            self.notes_store.add(document, first, last, body)
+
+        self._edit(title, quote, "", save, "Note saved.")
+
+    def action_edit_note(self) -> None:
+        placed = self._target_note()
+        if placed is None:
+            self.notify("No note here: put the cursor on an annotated line or pick one in the sidebar (s).")
+            return
+        note = placed.note
+
+        def save(body: str) -> None:
+            if self.notes_store is None:
+                raise _no_store()
+            self.notes_store.update(note.id, body)
+
+        self._edit("Edit note", note.anchor.quote, note.body, save, "Note saved.")
+
+    def _edit(self, title: str, quote: str, body: str, save: Callable[[str], None], done: str) -> None:
+        from seedreader.ui.screens.note_editor import NoteEditorScreen
+
+        def closed(result: str | None) -> None:
+            if result is not None:
+                self.notify(done)
+                self.view.clear_selection()
+                if self.view.document is not None:
+                    self._load_notes(self.view.document)
+
+        self.app.push_screen(NoteEditorScreen(title, quote, body, save), closed)
+
+    def action_delete_note(self) -> None:
+        from seedreader.notes import NotesStoreError
+
+        placed = self._target_note()
+        if placed is None or self.notes_store is None:
+            self.notify("No note here to delete.")
+            return
+        try:
+            self._last_deleted = self.notes_store.delete(placed.note.id)
+        except NotesStoreError as error:
+            self.notify(sanitize(str(error)), severity="error", markup=False)
+            return
+        self.notify("Note deleted. Press u to undo.")
+        if self.view.document is not None:
+            self._load_notes(self.view.document)
+
+    def action_undo_delete(self) -> None:
+        from seedreader.notes import NotesStoreError
+
+        if self._last_deleted is None or self.notes_store is None:
+            self.notify("Nothing to undo.")
+            return
+        try:
+            self.notes_store.restore(self._last_deleted)
+        except NotesStoreError as error:
+            self.notify(sanitize(str(error)), severity="error", markup=False)
+            return
+        self._last_deleted = None
+        self.notify("Note restored.")
+        if self.view.document is not None:
+            self._load_notes(self.view.document)
+
+    def action_all_notes(self) -> None:
+        from seedreader.notes import NotesStoreError
+        from seedreader.ui.screens.all_notes import AllNotesScreen
+
+        if self.notes_store is None:
+            self.notify("Notes are not available.", severity="warning")
+            return
+        try:
+            notes = self.notes_store.all_notes()
+        except NotesStoreError as error:
+            self.notify(sanitize(str(error)), severity="error", markup=False)
+            return
+
+        def chosen(note: Note | None) -> None:
+            if note is not None:
+                self._open_note(note)
+
+        self.app.push_screen(AllNotesScreen(notes), chosen)
+
+    def _open_note(self, note: Note) -> None:
+        paths = [str(document.path) for document in self.library]
+        if note.path not in paths:
+            self.notify(
+                f"{sanitize(note.path)} is not among the open documents.", markup=False
+            )
+            return
+        index = paths.index(note.path)
+        if index != self.current and not self.open_index(index):
+            return
+        self._refresh_library()
+        self._pending_note = note.id
+        self.view.move_cursor(note.anchor.start_line, centre=True)
+
+    @on(DocumentView.Cleared)
+    def _cleared(self) -> None:
+        self._update_bars()
+
     # -- actions
 
     @on(LibraryPanel.DocumentChosen)
@@ -299,7 +506,7 @@ class ReaderScreen(Screen[None]):
         from seedreader.ui.screens.help import HelpScreen
 
         groups: dict[str, list[Key]] = {}
-        for key in (*DOCUMENT_KEYS, *APP_KEYS):
+        for key in (*DOCUMENT_KEYS, *NOTE_KEYS, *APP_KEYS):
             groups.setdefault(key.group, []).append(key)
         self.app.push_screen(HelpScreen(groups))
 
@@ -309,6 +516,12 @@ class ReaderScreen(Screen[None]):
     def action_quit(self) -> None:
         self.remember_place()
         self.app.exit()
+
+
+def _no_store() -> Exception:
+    from seedreader.notes import NotesStoreError
+
+    return NotesStoreError("notes are not available")
 
 
 def _common_parent(paths: list[str]) -> str:
@@ -373,4 +586,6 @@ class ReaderApp(App[None]):
         screen = self.screen_stack[0] if self.screen_stack else None
         if isinstance(screen, ReaderScreen):
             screen.remember_place()
+            if screen.notes_store is not None:
+                screen.notes_store.close()
         self.reading_state.close()

@@ -19,6 +19,8 @@ class Key:
     description: str
     footer: bool = False
     group: str = "Reading"
+    label: str = ""
+    """A short name for the footer (the description when empty)."""
 
 
 DOCUMENT_KEYS: tuple[Key, ...] = (
@@ -34,19 +36,30 @@ DOCUMENT_KEYS: tuple[Key, ...] = (
     Key("w", "w", "toggle_wrap", "Wrap long lines on/off"),
     Key("h,left", "h ←", "scroll_left", "Scroll left (wrap off)"),
     Key("l,right", "l →", "scroll_right", "Scroll right (wrap off)"),
+    Key("v", "v", "select_lines", "Start/stop a line selection (j/k extend it)"),
+    Key("escape", "Esc", "clear", "Clear the selection and search highlights"),
+)
+
+NOTE_KEYS: tuple[Key, ...] = (
+    Key("a", "a", "add_note", "Add a note to the cursor line or selection", True, "Notes", label="Add note"),
+    Key("s", "s", "toggle_notes", "Show/hide the notes sidebar", True, "Notes", label="Notes"),
+    Key("e", "e", "edit_note", "Edit the selected note (or the one at the cursor)", group="Notes"),
+    Key("d", "d", "delete_note", "Delete the selected note (u undoes)", group="Notes"),
+    Key("u", "u", "undo_delete", "Undo the last delete", group="Notes"),
+    Key("A", "A", "all_notes", "All notes, across documents, with a filter", group="Notes"),
 )
 
 APP_KEYS: tuple[Key, ...] = (
     Key("left_square_bracket", "[", "previous_document", "Previous document", group="Library"),
     Key("right_square_bracket", "]", "next_document", "Next document", group="Library"),
-    Key("o", "o", "pick_document", "Open a document by name", True, "Library"),
-    Key("L", "L", "toggle_library", "Show/hide the library panel", True, "Library"),
-    Key("question_mark", "?", "help", "This help", True, "General"),
+    Key("o", "o", "pick_document", "Open a document by name", True, "Library", label="Open"),
+    Key("L", "L", "toggle_library", "Show/hide the library panel", True, "Library", label="Library"),
+    Key("question_mark", "?", "help", "This help", True, "General", label="Help"),
     Key("ctrl+p", "ctrl+p", "command_palette", "Command palette", False, "General"),
-    Key("q", "q", "quit", "Quit", True, "General"),
+    Key("q", "q", "quit", "Quit", True, "General", label="Quit"),
 )
 
 
 def bindings(keys: tuple[Key, ...]) -> list[Binding]:
     """Textual bindings for a part of the key map."""
-    return [Binding(k.keys, k.action, k.description, show=k.footer) for k in keys]
+    return [Binding(k.keys, k.action, k.label or k.description, show=k.footer) for k in keys]

@@ -112,6 +112,9 @@ class DocumentView(Widget, can_focus=True):
             super().__init__()
             self.view = view
 
+    class Cleared(Message):
+        """Esc in the pane: the selection and the search highlights were cleared."""
+
     class LinkClicked(Message):
         """A Markdown link was clicked."""
 
@@ -352,8 +355,6 @@ class DocumentView(Widget, can_focus=True):
         if self.document is None:
             return
         self.cursor = self._clamp(line)
-        if self.selection_anchor is None:
-            self._strips.clear()
         if centre:
             self.top, self.top_sub = self.cursor, 0
             self._advance(-(self.size.height // 3))
@@ -448,6 +449,31 @@ class DocumentView(Widget, can_focus=True):
 
         self.app.push_screen(GoToLineScreen(self.line_count), go)
 
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """First and last line of the line selection, if one is being made."""
+        if self.selection_anchor is None:
+            return None
+        low, high = sorted((self.selection_anchor, self.cursor))
+        return low, high
+
+    def action_select_lines(self) -> None:
+        self.selection_anchor = None if self.selection_anchor is not None else self.cursor
+        self._strips.clear()
+        self._changed()
+
+    def clear_selection(self) -> None:
+        if self.selection_anchor is not None:
+            self.selection_anchor = None
+            self._strips.clear()
+            self.refresh()
+
+    def action_clear(self) -> None:
+        self.clear_selection()
+        self.set_matches({}, [])
+        self.set_current_match(None)
+        self.post_message(self.Cleared())
+
     # -- mouse
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
@@ -457,6 +483,33 @@ class DocumentView(Widget, can_focus=True):
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         event.stop()
         self.scroll_rows(-3)
+
+    def _row_at(self, y: int) -> Row | None:
+        rows = self.layout()
+        return rows[y] if 0 <= y < len(rows) else None
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        row = self._row_at(event.y)
+        if row is not None and event.button == 1 and event.x != self._bar_x:
+            self.clear_selection()
+            self._press_line: int | None = row.line
+            self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        press = getattr(self, "_press_line", None)
+        if press is None or not event.button:
+            return
+        row = self._row_at(min(max(event.y, 0), self.size.height - 1))
+        if row is not None and (row.line != press or self.selection_anchor is not None):
+            # Dragging over lines selects them, as `v` and j/k do.
+            self.selection_anchor = press
+            self.cursor = row.line
+            self._strips.clear()
+            self._changed()
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        self._press_line = None
+        self.release_mouse()
 
     def on_click(self, event: events.Click) -> None:
         if self.document is None:
