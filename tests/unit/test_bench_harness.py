@@ -100,3 +100,19 @@ def test_floor_app_shows_the_first_line_literally(bench: ModuleType, tmp_path: P
     with bench.PtyScreen(argv, env=env) as screen:
         screen.wait_for("[bold]first[/bold] line", timeout=30)
         assert "second line" not in screen.text()
+
+
+def test_reader_bench_looks_for_the_real_first_and_last_lines(tmp_path: Path) -> None:
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        bench_reader = importlib.import_module("bench_reader")
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    document = tmp_path / "doc.txt"
+    body = "".join(f"filler line {n}\n" for n in range(5000))
+    head = "Libya's interim leader urged NATO Wednesday to maintain\n"
+    document.write_text(head + body + "the end.\n\n")
+    # Cut at a word boundary, short enough for one row of a narrow pane.
+    needle = bench_reader.needle(bench_reader.first_line(document))
+    assert needle == "Libya's interim leader urged NATO"
+    assert bench_reader.last_line(document) == "the end."
