@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from seedreader.documents import Document, DocumentError, open_document
-from seedreader.notes import Anchor, Note, NotesStoreError, PlacedNote, place_note
+from seedreader.notes import Anchor, Note, NotesStoreError, PlacedNote, place_notes
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -55,19 +55,26 @@ def locate(notes: Iterable[Note], documents: dict[str, Document] | None = None) 
         documents: documents already open, by path, to use instead of opening them again.
     """
     opened: dict[str, Document | None] = dict(documents or {})
-    result: list[Located] = []
-    for note in notes:
-        if note.path not in opened:
+    by_path: dict[str, list[tuple[int, Note]]] = {}
+    for i, note in enumerate(notes):
+        by_path.setdefault(note.path, []).append((i, note))
+    result: dict[int, Located] = {}
+    for path, group in by_path.items():
+        if path not in opened:
             try:
-                opened[note.path] = open_document(note.path)
+                opened[path] = open_document(path)
             except DocumentError:
-                opened[note.path] = None
-        document = opened[note.path]
+                opened[path] = None
+        document = opened[path]
         if document is None:
-            result.append(Located(PlacedNote(note, MISSING, None, None), None))
-        else:
-            result.append(Located(place_note(note, document), document))
-    return result
+            for i, note in group:
+                result[i] = Located(PlacedNote(note, MISSING, None, None), None)
+            continue
+        # All of a document's notes at once: its text is read and joined only once.
+        placed = place_notes([note for _, note in group], document)
+        for (i, _), p in zip(group, placed, strict=True):
+            result[i] = Located(p, document)
+    return [result[i] for i in range(len(result))]
 
 
 def _line(value: int | None) -> int | None:

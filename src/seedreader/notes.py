@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
 import threading
 import time
@@ -22,6 +23,9 @@ from seedreader.documents import Document
 
 __all__ = [
     "DB_NAME",
+    "DETACHED",
+    "EXACT",
+    "MOVED",
     "Anchor",
     "Note",
     "NotesStore",
@@ -29,6 +33,7 @@ __all__ = [
     "PlacedNote",
     "make_anchor",
     "place_note",
+    "place_notes",
 ]
 
 DB_NAME = "notes.sqlite3"
@@ -40,8 +45,15 @@ FUZZY_WINDOW = 3000
 """Lines either side of a note's old place searched by the fuzzy re-anchoring."""
 LARGE_WINDOW = 20000
 """Lines either side of a note's old place searched in a large (chunked) document."""
+SEARCH_RADII = (4096, 256 * 1024, 1 << 62)
+"""Characters either side of a note's old place searched for an exact copy, in turn."""
 SHORT_QUOTE = 8
 """Quotes with fewer non-blank characters than this need matching context to be re-found."""
+
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+SQLITE_CORRUPT = 11
+SQLITE_NOTADB = 26
 
 EXACT = "exact"
 MOVED = "moved"
@@ -234,8 +246,12 @@ class _Window:
     @classmethod
     def of(cls, document: Document, first_line: int, stop_line: int) -> _Window:
         lines = document.lines(first_line, stop_line)
-        starts = [0, *accumulate(len(line) + 1 for line in lines)][:-1] if lines else [0]
         base = _offsets(document).offset(first_line) if first_line else 0
+        return cls.of_lines(lines, first_line, base)
+
+    @classmethod
+    def of_lines(cls, lines: list[str], first_line: int, base: int = 0) -> _Window:
+        starts = [0, *accumulate(len(line) + 1 for line in lines)][:-1] if lines else [0]
         return cls("\n".join(lines), first_line, base, starts)
 
     def line_at(self, position: int) -> int:
@@ -255,15 +271,18 @@ def _aligned(text: str, start: int, end: int) -> bool:
     return (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
 
 
-def _exact_candidates(window: _Window, quote: str, limit: int = 2000) -> list[int]:
-    """Where the quote stands as whole lines in the window (a part of a longer line is not it)."""
+def _exact_candidates(
+    window: _Window, quote: str, low: int = 0, high: int | None = None, limit: int = 2000
+) -> list[int]:
+    """Where the quote stands as whole lines in window.text[low:high] (part of a line is not it)."""
     found: list[int] = []
     text = window.text
-    i = text.find(quote)
+    high = len(text) if high is None else min(high, len(text))
+    i = text.find(quote, low, high)
     while i >= 0 and len(found) < limit:
         if _aligned(text, i, i + len(quote)):
             found.append(i)
-        i = text.find(quote, i + 1)
+        i = text.find(quote, i + 1, high)
     return found
 
 
@@ -286,24 +305,60 @@ def _fuzzy_cutoff(length: int) -> float:
 
 
 def place_note(note: Note, document: Document) -> PlacedNote:
-    """Find where `note` is in the current content of `document`.
+    """Find where `note` is in the current content of `document` (see `place_notes`)."""
+    return place_notes([note], document)[0]
 
-    The same content means the same place. Otherwise the quote is looked for exactly, near the old
-    place first (and, for a short quote, only where the text around it still matches), then as a
-    near match over the lines around the old place. A note whose text is gone is detached, never
-    moved to a wrong place.
+
+def place_notes(notes: Sequence[Note], document: Document) -> list[PlacedNote]:
+    """Find where each note is in the current content of `document`, in the order given.
+
+    The same content means the same place. Otherwise a quote is looked for exactly (as whole
+    lines), near the old place first, and a short quote only where the text around it still
+    matches; in a large document the whole file is then read once for all the notes not found
+    near their old place; last comes a near match over the lines around the old place. A note
+    whose text is gone is detached, never moved to a wrong place.
+    """
+    count = _line_count(document)
+    whole: list[_Window] = []  # a small document's text, joined once for all its notes if needed
+    placed: list[PlacedNote | None] = []
+    far: list[tuple[int, Note, _Window]] = []
+    for note in notes:
+        near, window = _place_near(note, document, count, whole)
+        if near is None:
+            assert window is not None
+            far.append((len(placed), note, window))
+        placed.append(near)
+    if far:
+        scanned = _scan_large([n for _, n, _ in far], document) if document.is_large else {}
+        for i, note, window in far:
+            found = scanned.get(note.id) or _fuzzy(note, window, document)
+            placed[i] = found or PlacedNote(note, DETACHED, None, None)
+    return [p for p in placed if p is not None]
+
+
+def _place_near(
+    note: Note, document: Document, count: int, whole: list[_Window]
+) -> tuple[PlacedNote | None, _Window | None]:
+    """The note placed by content or by an exact copy near its old place.
+
+    Args:
+        whole: a cache, shared by the notes of one document, for its whole text.
+
+    Returns:
+        The placed note, or None and the window searched when it must be looked for further.
     """
     anchor = note.anchor
-    count = _line_count(document)
     if document.fingerprint == note.fingerprint and anchor.end_line < max(count, 1):
-        return PlacedNote(note, EXACT, anchor.start_line, anchor.end_line)
+        return PlacedNote(note, EXACT, anchor.start_line, anchor.end_line), None
     if count == 0:
-        return PlacedNote(note, DETACHED, None, None)
+        return PlacedNote(note, DETACHED, None, None), None
     if document.is_large:
         low = max(0, anchor.start_line - LARGE_WINDOW)
         window = _Window.of(document, low, min(count, anchor.end_line + LARGE_WINDOW + 1))
     else:
-        window = _Window.of(document, 0, count)
+        if not whole:
+            whole.append(_Window.of(document, 0, count))
+        window = whole[0]
     old = anchor.start - window.base
     quote = anchor.quote
     meaningful = len(quote.strip())
@@ -311,12 +366,17 @@ def place_note(note: Note, document: Document) -> PlacedNote:
         old >= 0
         and window.text[old : old + len(quote)] == quote
         and _aligned(window.text, old, old + len(quote))
+        and (
+            meaningful >= SHORT_QUOTE or _context_score(window, old, old + len(quote), anchor) >= 60
+        )
     ):
-        placed = _placed(note, window, old)
-        if meaningful >= SHORT_QUOTE or _context_score(window, old, old + len(quote), anchor) >= 60:
-            return placed
-    candidates = _exact_candidates(window, quote)
-    if candidates:
+        return _placed(note, window, old), None
+    size = len(window.text)
+    for radius in SEARCH_RADII:
+        # Nearest first: most edits shift a passage a little, and a small stretch is quick to
+        # search; the whole text only when the nearer stretches hold no copy.
+        low, high = max(0, old - radius), old + len(quote) + radius
+        candidates = _exact_candidates(window, quote, low, high)
         scored = [
             (_context_score(window, c, c + len(quote), anchor), abs(c - old), c) for c in candidates
         ]
@@ -326,12 +386,38 @@ def place_note(note: Note, document: Document) -> PlacedNote:
             # Context first (in coarse steps, so small edits nearby do not outweigh distance),
             # then nearest to the old place.
             best = min(scored, key=lambda s: (-(s[0] // 10), s[1]))
-            return _placed(note, window, best[2])
-    if meaningful >= SHORT_QUOTE:
-        found = _fuzzy(note, window, document)
-        if found is not None:
-            return found
-    return PlacedNote(note, DETACHED, None, None)
+            return _placed(note, window, best[2]), None
+        if low == 0 and high >= size:
+            break
+    if meaningful < SHORT_QUOTE:
+        # Too little text to recognise anywhere else, or as a near match: detached.
+        return PlacedNote(note, DETACHED, None, None), None
+    return None, window
+
+
+def _scan_large(notes: list[Note], document: Document) -> dict[str, PlacedNote]:
+    """Exact copies of the notes' quotes anywhere in a large document, nearest the old places.
+
+    One pass over the file, a chunk at a time, carrying lines over so no copy is cut in two.
+    """
+    carry = max(note.anchor.quote.count("\n") for note in notes)
+    tail: list[str] = []
+    best: dict[str, tuple[int, int]] = {}  # id -> (distance, line)
+    for first, lines in document.iter_text_chunks():
+        window = _Window.of_lines(tail + lines, first - len(tail))
+        for note in notes:
+            for position in _exact_candidates(window, note.anchor.quote):
+                line = window.line_at(position)
+                distance = abs(line - note.anchor.start_line)
+                if note.id not in best or distance < best[note.id][0]:
+                    best[note.id] = (distance, line)
+        tail = (tail + lines)[-carry:] if carry else []
+    found: dict[str, PlacedNote] = {}
+    for note in notes:
+        if note.id in best:
+            line = best[note.id][1]
+            found[note.id] = PlacedNote(note, MOVED, line, line + note.anchor.quote.count("\n"))
+    return found
 
 
 def _fuzzy(note: Note, window: _Window, document: Document) -> PlacedNote | None:
@@ -452,6 +538,10 @@ class _Corrupt(Exception):
     """The notes file is not a healthy SQLite database."""
 
 
+class _Busy(Exception):
+    """Another instance holds the notes file for a moment."""
+
+
 class _TooNew(Exception):
     """The notes file was written by a newer seedreader."""
 
@@ -535,6 +625,21 @@ class NotesStore:
             )
 
     def _connect(self) -> sqlite3.Connection:
+        # Another instance starting at the same moment (creating the file, switching it to WAL,
+        # recovering its log) can make SQLite report "locked" at once, without waiting on the
+        # busy timeout: retry until the timeout has passed.
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                return self._connect_once()
+            except _Busy as busy:
+                if time.monotonic() > deadline:
+                    raise NotesStoreError(
+                        f"the notes file {self.path} is busy (another seedreader holds it): {busy}"
+                    ) from None
+                time.sleep(0.01 + random.random() * 0.04)
+
+    def _connect_once(self) -> sqlite3.Connection:
         if not self.path.exists():
             # Created here with mode 0600 before SQLite opens it; SQLite gives the -wal and -shm
             # files the same mode. O_EXCL: never truncate a file another instance just made.
@@ -542,28 +647,34 @@ class NotesStore:
                 os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             except FileExistsError:
                 pass
-        db = sqlite3.connect(
-            self.path, isolation_level=None, timeout=BUSY_TIMEOUT, check_same_thread=False
-        )
+        try:
+            db = sqlite3.connect(
+                self.path, isolation_level=None, timeout=BUSY_TIMEOUT, check_same_thread=False
+            )
+        except sqlite3.Error as error:
+            raise NotesStoreError(f"cannot open the notes file {self.path}: {error}") from None
         try:
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
             mode = db.execute("PRAGMA journal_mode = WAL").fetchone()
             if mode is None or str(mode[0]).lower() != "wal":
-                raise _Corrupt("cannot switch to WAL mode")
+                raise _Busy("cannot switch to WAL mode yet")
             # FULL: the WAL is synced on every commit, so a saved note survives power loss.
             db.execute("PRAGMA synchronous = FULL")
             check = db.execute("PRAGMA quick_check").fetchall()
             if [tuple(r) for r in check] != [("ok",)]:
                 raise _Corrupt(str(check[0][0]) if check else "integrity check failed")
             self._migrate(db)
-        except sqlite3.DatabaseError as error:
+        except sqlite3.Error as error:
             db.close()
-            if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
-                raise NotesStoreError(
-                    f"the notes file {self.path} is busy (another seedreader holds it)"
-                ) from None
-            raise _Corrupt(str(error)) from None
-        except (_Corrupt, _TooNew):
+            code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+            if code in (SQLITE_BUSY, SQLITE_LOCKED):
+                raise _Busy(str(error)) from None
+            if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+                raise _Corrupt(str(error)) from None
+            # Anything else (I/O error, disk full, permissions) is not the file's fault: it is
+            # reported and the file is left where it is.
+            raise NotesStoreError(f"cannot open the notes file {self.path}: {error}") from None
+        except (_Corrupt, _TooNew, _Busy):
             db.close()
             raise
         return db
@@ -790,7 +901,7 @@ class NotesStore:
         if moved:
             self._reattach(moved, path)
             mine.extend(moved)
-        placed = [place_note(note, document) for note in mine]
+        placed = place_notes(mine, document)
         placed.sort(key=_document_order)
         return placed
 

@@ -290,6 +290,11 @@ def test_anchor_in_a_large_document_has_true_offsets(tmp_path: Path) -> None:
     path.write_text("\n".join(["inserted", "lines", *lines]) + "\n", encoding="utf-8")
     [placed] = store.notes_for(open_document(path))
     assert (placed.state, placed.line, placed.end_line) == ("moved", 150_002, 150_003)
+    # The passage moved to the end, far beyond the lines searched around its old place.
+    rest = lines[:150_000] + lines[150_002:]
+    path.write_text("\n".join([*rest, *lines[150_000:150_002]]) + "\n", encoding="utf-8")
+    [placed] = store.notes_for(open_document(path))
+    assert (placed.state, placed.line, placed.end_line) == ("moved", 199_998, 199_999)
     store.close()
 
 

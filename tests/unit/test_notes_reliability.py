@@ -278,3 +278,12 @@ def test_read_only_store_without_a_file_has_no_notes(tmp_path: Path, document_pa
     with pytest.raises(NotesStoreError, match="not writable"):
         store.add(open_document(document_path), 0, 0, "x")
     store.close()
+
+
+def test_a_file_that_cannot_be_opened_is_reported_not_moved(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / DB_NAME).mkdir(parents=True)  # a folder where the notes file should be
+    with pytest.raises(NotesStoreError, match="cannot open the notes file"):
+        NotesStore(data)
+    assert (data / DB_NAME).is_dir()
+    assert list(data.glob(f"{DB_NAME}.corrupt-*")) == []
