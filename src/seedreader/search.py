@@ -303,7 +303,7 @@ class _Vocabulary:
 
     def near(self, norm: str, distance: int) -> list[tuple[str, int]]:
         """Words within `distance` edits (OSA), with their distance."""
-        if distance <= 0 or not self.words:
+        if distance <= 0 or len(norm) - distance >= len(self.length_start):
             return []
         lo = self.length_start[max(len(norm) - distance, 0)]
         top = min(len(norm) + distance + 1, len(self.length_start) - 1)
