@@ -214,7 +214,7 @@ def cases(work: Path, quick: bool) -> list[Case]:
     return found
 
 
-def _cell(value: float | int | None, fmt: Callable[[float], str]) -> str:
+def _cell(value: float | None, fmt: Callable[[float], str]) -> str:
     return "–" if value is None else fmt(value)
 
 
@@ -241,8 +241,10 @@ def detail_table(case: Case, outcomes: list[Outcome]) -> str:
     rows = [
         f"**{case.label}** (`{case.path.name}`, {fmt_size(size)}; first line `{case.first}`)",
         "",
-        "| program | first line on screen | range | vs floor | RSS settled "
-        "| `G` → last line | RSS after `G` |",
+        (
+            "| program | first line on screen | range | vs floor | RSS settled "
+            "| `G` → last line | RSS after `G` |"
+        ),
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for outcome in outcomes:
@@ -303,16 +305,18 @@ def run(work: Path, quick: bool) -> str:
     parts = [
         "## Reader: first line on screen, memory, `G`",
         "",
-        f"Each program runs in a real {COLS}x{ROWS} pty (`TERM=xterm-256color`) whose output is "
-        "drawn by pyte; a time is from launch (or from sending `G`) until the expected text is on "
-        f"the drawn screen. Medians of {runs} runs after a warm-up run, the programs taking turns; "
-        "each run has fresh "
-        "`SEEDREADER_DATA_DIR` and `SEEDREADER_CACHE_DIR`. The floor is the smallest Textual app "
-        "showing the file's first line (`benchmarks/floor_app.py`). RSS is VmRSS of the process "
-        "tree once it stopped growing (within 1 MB for 1.5 s); memory targets are judged on the "
-        "larger of the figures before and after `G`. `G` is pressed once memory has settled. "
-        "The verdict uses the ratio of medians; \"per round\" is the median of the ratios "
-        "within each round, less sensitive to load from elsewhere on the machine.",
+        (
+            f"Each program runs in a real {COLS}x{ROWS} pty (`TERM=xterm-256color`) whose output is "
+            "drawn by pyte; a time is from launch (or from sending `G`) until the expected text is on "
+            f"the drawn screen. Medians of {runs} runs after a warm-up run, the programs taking turns; "
+            "each run has fresh "
+            "`SEEDREADER_DATA_DIR` and `SEEDREADER_CACHE_DIR`. The floor is the smallest Textual app "
+            "showing the file's first line (`benchmarks/floor_app.py`). RSS is VmRSS of the process "
+            "tree once it stopped growing (within 1 MB for 1.5 s); memory targets are judged on the "
+            "larger of the figures before and after `G`. `G` is pressed once memory has settled. "
+            'The verdict uses the ratio of medians; "per round" is the median of the ratios '
+            "within each round, less sensitive to load from elsewhere on the machine."
+        ),
         "",
         "| target (issue 3) | seedreader | verdict |",
         "|---|---|---|",

@@ -9,9 +9,11 @@ Usage: python benchmarks/floor_app.py FILE
 from __future__ import annotations
 
 import sys
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.binding import BindingType
 from textual.widgets import Static
 
 from seedreader.documents import sanitize
@@ -30,7 +32,7 @@ def first_line(path: str) -> str:
 class FloorApp(App[None]):
     """One line of text and nothing else; `q` quits."""
 
-    BINDINGS = [("q", "quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [("q", "quit", "Quit")]
 
     def __init__(self, line: str) -> None:
         super().__init__()

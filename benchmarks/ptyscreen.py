@@ -8,6 +8,7 @@ import signal
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Self
 
 import pyte
 from ptyprocess import PtyProcess
@@ -168,7 +169,7 @@ class PtyScreen:
         except OSError:
             pass
 
-    def __enter__(self) -> PtyScreen:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_: object) -> None:

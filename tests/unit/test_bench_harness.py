@@ -53,9 +53,11 @@ def test_cursor_movement_is_drawn_like_a_terminal(bench: ModuleType) -> None:
 
 def test_missing_text_times_out_with_the_screen_in_the_message(bench: ModuleType) -> None:
     started = time.perf_counter()
-    with bench.PtyScreen(["sh", "-c", "echo something else; sleep 5"]) as screen:
-        with pytest.raises(bench.ScreenTimeout, match="something else"):
-            screen.wait_for("never printed", timeout=0.3)
+    with (
+        bench.PtyScreen(["sh", "-c", "echo something else; sleep 5"]) as screen,
+        pytest.raises(bench.ScreenTimeout, match="something else"),
+    ):
+        screen.wait_for("never printed", timeout=0.3)
     # close() ends the sleeping program instead of waiting for it.
     assert time.perf_counter() - started < 4
 
