@@ -46,11 +46,20 @@ async def notes(pilot: Pilot) -> None:
     await pilot.press("s")
 
 
+async def search(pilot: Pilot) -> None:
+    await pilot.pause(0.2)
+    await pilot.press("slash", *"Qaddafi convoy")
+    for _ in range(3):
+        await pilot.pause(0.3)
+        await pilot.app.workers.wait_for_complete()
+
+
 VIEWS: dict[str, View] = {
     "reading": reading,
     "reading-light": reading_light,
     "help": help_screen,
     "notes": notes,
+    "search": search,
 }
 
 

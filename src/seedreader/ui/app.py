@@ -16,7 +16,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from seedreader.documents import Document, DocumentError, Library, sanitize
 from seedreader.state import Place, ReadingState, find_place, make_quote
-from seedreader.ui.keys import APP_KEYS, DOCUMENT_KEYS, NOTE_KEYS, Key, bindings
+from seedreader.ui.keys import APP_KEYS, DOCUMENT_KEYS, NOTE_KEYS, SEARCH_KEYS, Key, bindings
 from seedreader.ui.widgets.bars import StatusBar, TitleBar
 from seedreader.ui.widgets.document_view import DocumentView
 from seedreader.ui.widgets.library_panel import LibraryEntry, LibraryPanel
@@ -24,7 +24,11 @@ from seedreader.ui.widgets.library_panel import LibraryEntry, LibraryPanel
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from textual.timer import Timer
+
     from seedreader.notes import Note, NotesStore, PlacedNote
+    from seedreader.search import Hit, SearchIndex, SearchResult
+    from seedreader.ui.widgets.search_panel import SearchPanel
     from seedreader.ui.widgets.notes_sidebar import NotesSidebar
 
 CHANGE_CHECK_SECONDS = 2.0
@@ -34,7 +38,7 @@ CHANGE_CHECK_SECONDS = 2.0
 class ReaderScreen(Screen[None]):
     """The main screen: title, library panel, document pane, status bar and footer."""
 
-    BINDINGS = bindings(APP_KEYS + NOTE_KEYS)
+    BINDINGS = bindings(SEARCH_KEYS + NOTE_KEYS + APP_KEYS)
     AUTO_FOCUS = "DocumentView"
 
     def __init__(
@@ -55,6 +59,18 @@ class ReaderScreen(Screen[None]):
         self.placed_notes: list[PlacedNote] = []
         """Notes of the document on screen, in document order."""
         self._last_deleted: Note | None = None
+        self.search_index: SearchIndex | None = None
+        self._index_building = False
+        self._search_generation = 0
+        self._search_timer: Timer | None = None
+        self._pending_query: tuple[int, str, bool] | None = None
+        self._origin: tuple[int, int, int] | None = None
+        """Where the reader was when the search bar opened (document, cursor, top)."""
+        self.search_query = ""
+        """The query of the last search the user jumped from."""
+        self.search_hits: list[Hit] = []
+        """Every hit of that query, in library order, for n/N."""
+        self.hit_position: int | None = None
 
     def compose(self) -> ComposeResult:
         # The library panel and the footer are mounted after the first frame: the document's
@@ -85,6 +101,11 @@ class ReaderScreen(Screen[None]):
         sidebar = NotesSidebar(id="notes-sidebar")
         sidebar.display = False
         await self.query_one("#main").mount(sidebar)
+        from seedreader.ui.widgets.search_panel import SearchPanel
+
+        panel = SearchPanel(id="search-panel")
+        panel.display = False
+        await self.mount(panel, before=self.query_one(StatusBar))
         await self.mount(Footer())
         self.refresh_bindings()  # the footer learns the keys from this signal
         self._refresh_library()
@@ -97,8 +118,11 @@ class ReaderScreen(Screen[None]):
 
     # -- opening documents
 
-    def open_index(self, index: int, quiet: bool = False) -> bool:
-        """Show document `index`; returns False (with a message) if it cannot be opened."""
+    def open_index(self, index: int, quiet: bool = False, remember: bool = True) -> bool:
+        """Show document `index`; returns False (with a message) if it cannot be opened.
+
+        `remember=False` (a search preview) does not record the place being left.
+        """
         document = self.library[index]
         try:
             document.load()
@@ -106,7 +130,8 @@ class ReaderScreen(Screen[None]):
             if not quiet or len(self.library) == 1:
                 self.notify(sanitize(str(error)), severity="error", markup=False)
             return False
-        self.remember_place()
+        if remember:
+            self.remember_place()
         self.current = index
         place = self._places.get(str(document.path))
         line = 0
@@ -118,6 +143,7 @@ class ReaderScreen(Screen[None]):
         self.placed_notes = []
         if self.notes_store is not None:
             self._load_notes(document)
+        self._apply_highlights()
         self._update_bars()
         panels = self.query(LibraryPanel)
         if panels and panels.first().option_count == len(self.library):
@@ -235,6 +261,8 @@ class ReaderScreen(Screen[None]):
         parts.append(document.encoding)
         if not view.wrap:
             parts.append("wrap off")
+        if self.search_hits and self.hit_position is not None:
+            parts.append(f"hit {self.hit_position + 1}/{len(self.search_hits)}")
         progress = self._index_progress.get(document.path)
         if progress is not None:
             parts.append(f"indexing {round(progress * 100)}%")
@@ -429,7 +457,230 @@ class ReaderScreen(Screen[None]):
 
     @on(DocumentView.Cleared)
     def _cleared(self) -> None:
+        self.search_hits = []
+        self.hit_position = None
         self._update_bars()
+
+    # -- search
+
+    @property
+    def search_panel(self) -> SearchPanel:
+        from seedreader.ui.widgets.search_panel import SearchPanel
+
+        return self.query_one("#search-panel", SearchPanel)
+
+    def action_search(self) -> None:
+        if not self.query("#search-panel") or self.current is None:
+            return
+        self._origin = (self.current, self.view.cursor, self.view.top)
+        self.search_panel.open()
+        self._ensure_index()
+        if self.search_panel.query_text:
+            self._query_changed_now(self.search_panel.query_text, self.search_panel.scope_all)
+
+    def _ensure_index(self) -> None:
+        if self.search_index is None and not self._index_building:
+            self._index_building = True
+            self.search_panel.show_state("Indexing documents…")
+            self._build_index()
+
+    @work(thread=True, exclusive=True, group="search-index", exit_on_error=False)
+    def _build_index(self) -> None:
+        from seedreader.search import IndexCancelled, SearchIndex
+
+        worker = get_current_worker()
+        last = 0.0
+        started = time.monotonic()
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last > 0.2:
+                last = now
+                percent = round(done / max(total, 1) * 100)
+                self.app.call_from_thread(
+                    self.search_panel.show_state,
+                    f"Indexing {percent}% ({done / 1e6:,.1f} of {total / 1e6:,.1f} MB)…",
+                )
+
+        try:
+            index = SearchIndex.build(
+                self.library.documents, progress=progress, cancelled=lambda: worker.is_cancelled
+            )
+        except IndexCancelled:
+            return
+        seconds = time.monotonic() - started
+        self.app.call_from_thread(self._index_ready, index, seconds)
+
+    def _index_ready(self, index: SearchIndex, seconds: float) -> None:
+        self.search_index = index
+        self._index_building = False
+        for problem in index.errors[:3]:
+            self.notify(sanitize(problem), severity="warning", markup=False)
+        if self._pending_query is not None:
+            _, query, scope_all = self._pending_query
+            self._pending_query = None
+            self._query_changed_now(query, scope_all)
+        else:
+            self.search_panel.show_state(f"Ready ({seconds:.1f} s to index). Type to search.")
+
+    def on_search_panel_query_changed(self, event: SearchPanel.QueryChanged) -> None:
+        # Debounced: a burst of keystrokes starts one search, not one per key.
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_generation += 1
+        generation = self._search_generation
+        self._search_timer = self.set_timer(
+            0.06, lambda: self._start_search(generation, event.query, event.scope_all)
+        )
+
+    def _query_changed_now(self, query: str, scope_all: bool) -> None:
+        self._search_generation += 1
+        self._start_search(self._search_generation, query, scope_all)
+
+    def _start_search(self, generation: int, query: str, scope_all: bool) -> None:
+        if generation != self._search_generation:
+            return
+        if not query.strip():
+            self.search_panel.show_state("Type to search.")
+            from seedreader.search import SearchResult
+
+            self.search_panel.hits = []
+            self.search_panel.query_one("#search-hits").clear_options()  # type: ignore[attr-defined]
+            return
+        if self.search_index is None:
+            self._pending_query = (generation, query, scope_all)
+            self._ensure_index()
+            return
+        scope = None if scope_all else [self.view.document]
+        self._run_search(generation, query, scope)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _run_search(self, generation: int, query: str, scope: list[Document] | None) -> None:
+        index = self.search_index
+        if index is None:
+            return
+        result = index.search(query, limit=50, documents=scope)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_results, generation, result)
+
+    def _show_results(self, generation: int, result: SearchResult) -> None:
+        if generation != self._search_generation:
+            return  # an older query's results never replace a newer one's
+        self.search_panel.show_results(result)
+
+    def on_search_panel_hit_highlighted(self, event: SearchPanel.HitHighlighted) -> None:
+        self._go_to_hit(event.hit, remember=False)
+
+    def _go_to_hit(self, hit: Hit, remember: bool) -> None:
+        index = self._library_index(hit.document)
+        if index is None:
+            return
+        if index != self.current and not self.open_index(index, quiet=True, remember=remember):
+            return
+        self.view.move_cursor(hit.line, centre=True)
+        if not self.search_hits:
+            self.view.set_matches({hit.line: list(hit.spans)}, [hit.line])
+        first = hit.spans[0] if hit.spans else (hit.column, hit.column)
+        self.view.set_current_match((hit.line, first[0], first[1]))
+
+    def _library_index(self, document: Document) -> int | None:
+        for index, candidate in enumerate(self.library):
+            if candidate.path == document.path:
+                return index
+        return None
+
+    def on_search_panel_hit_chosen(self, event: SearchPanel.HitChosen) -> None:
+        panel = self.search_panel
+        panel.display = False
+        self.view.focus()
+        self._origin = None
+        self.search_query = panel.query_text
+        self.search_hits = [event.hit]
+        self.hit_position = 0
+        self._go_to_hit(event.hit, remember=True)
+        self._collect_all_hits(panel.query_text, None if panel.scope_all else [self.view.document], event.hit)
+        self._update_bars()
+
+    @work(thread=True, exclusive=True, group="search-all", exit_on_error=False)
+    def _collect_all_hits(self, query: str, scope: list[Document] | None, chosen: Hit) -> None:
+        index = self.search_index
+        if index is None:
+            return
+        result = index.search(query, limit=0, documents=scope)
+        order = {str(d.path): i for i, d in enumerate(self.library)}
+        hits = sorted(
+            result.hits, key=lambda h: (order.get(str(h.document.path), 0), h.line, h.column)
+        )
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._all_hits_ready, query, hits, chosen)
+
+    def _all_hits_ready(self, query: str, hits: list[Hit], chosen: Hit) -> None:
+        if query != self.search_query:
+            return
+        self.search_hits = hits or [chosen]
+        self.hit_position = next(
+            (
+                i
+                for i, hit in enumerate(self.search_hits)
+                if hit.document.path == chosen.document.path and hit.line == chosen.line
+            ),
+            0,
+        )
+        self._apply_highlights()
+        self._update_bars()
+
+    def _apply_highlights(self) -> None:
+        """Highlight the current search's matches in the document on screen."""
+        document = self.view.document
+        if document is None or not self.search_hits:
+            self.view.set_matches({}, [])
+            return
+        matches: dict[int, list[tuple[int, int]]] = {}
+        for hit in self.search_hits:
+            if hit.document.path == document.path:
+                matches.setdefault(hit.line, []).extend(hit.spans)
+        self.view.set_matches(matches, list(matches))
+
+    def on_search_panel_closed(self, event: SearchPanel.Closed) -> None:
+        panel = self.search_panel
+        panel.display = False
+        origin, self._origin = self._origin, None
+        if origin is not None:
+            index, cursor, top = origin
+            if index != self.current:
+                self.open_index(index, remember=False)
+            self.view.top = top
+            self.view.move_cursor(cursor)
+        self.view.set_current_match(None)
+        self._apply_highlights()
+        self.view.focus()
+
+    def _step_hit(self, step: int) -> None:
+        if not self.search_hits:
+            self.notify("No search yet: press / to search.")
+            return
+        document = self.view.document
+        order = {str(d.path): i for i, d in enumerate(self.library)}
+        here = (order.get(str(document.path), 0) if document else 0, self.view.cursor)
+        keys = [(order.get(str(h.document.path), 0), h.line) for h in self.search_hits]
+        if step > 0:
+            position = next((i for i, key in enumerate(keys) if key > here), 0)
+        else:
+            position = next((i for i in range(len(keys) - 1, -1, -1) if keys[i] < here), len(keys) - 1)
+        self.hit_position = position
+        self._go_to_hit(self.search_hits[position], remember=True)
+        self._apply_highlights()
+        self._update_bars()
+
+    def action_next_hit(self) -> None:
+        self._step_hit(1)
+
+    def action_previous_hit(self) -> None:
+        self._step_hit(-1)
+
+    def action_noop(self) -> None:
+        """Keys documented for other places (ctrl+t acts inside the search bar)."""
 
     # -- actions
 
@@ -506,7 +757,7 @@ class ReaderScreen(Screen[None]):
         from seedreader.ui.screens.help import HelpScreen
 
         groups: dict[str, list[Key]] = {}
-        for key in (*DOCUMENT_KEYS, *NOTE_KEYS, *APP_KEYS):
+        for key in (*DOCUMENT_KEYS, *SEARCH_KEYS, *NOTE_KEYS, *APP_KEYS):
             groups.setdefault(key.group, []).append(key)
         self.app.push_screen(HelpScreen(groups))
 

@@ -40,6 +40,15 @@ DOCUMENT_KEYS: tuple[Key, ...] = (
     Key("escape", "Esc", "clear", "Clear the selection and search highlights"),
 )
 
+SEARCH_KEYS: tuple[Key, ...] = (
+    Key("slash", "/", "search", "Search (typos forgiven; ↑↓ preview, Enter jumps, Esc returns)",
+        True, "Search", label="Search"),
+    Key("n", "n", "next_hit", "Next hit (on into the next document)", group="Search"),
+    Key("N", "N", "previous_hit", "Previous hit", group="Search"),
+    Key("ctrl+t", "ctrl+t", "noop", "In the search bar: all documents / this document",
+        group="Search"),
+)
+
 NOTE_KEYS: tuple[Key, ...] = (
     Key("a", "a", "add_note", "Add a note to the cursor line or selection", True, "Notes", label="Add note"),
     Key("s", "s", "toggle_notes", "Show/hide the notes sidebar", True, "Notes", label="Notes"),
