@@ -64,7 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write every note as Markdown or JSON")
     export.add_argument("--format", choices=["markdown", "json"], default="markdown")
     export.add_argument(
-        "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE instead of stdout (replaced whole, atomically; a new file is private)",
     )
     _data_dir_option(export, argparse.SUPPRESS)
 
