@@ -6,7 +6,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -23,15 +23,30 @@ class HelpScreen(ModalScreen[None]):
         self._groups = groups
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", justify="right", min_width=12)
-        table.add_column()
-        for group, keys in self._groups.items():
-            table.add_row(Text(group, style="bold underline"), "")
-            for key in keys:
-                table.add_row(key.shown, key.description)
-            table.add_row("", "")
-        table.add_row("", Text("Esc, q or ? closes this help.", style="dim"))
+        groups = list(self._groups.items())
+        # Two columns, so the whole key map fits a 120x40 terminal without scrolling.
+        half = (sum(len(keys) + 2 for _, keys in groups) + 1) // 2
+        left: list[tuple[str, list[Key]]] = []
+        right: list[tuple[str, list[Key]]] = []
+        rows = 0
+        for group in groups:
+            (left if rows < half else right).append(group)
+            rows += len(group[1]) + 2
         with VerticalScroll(id="help-body"):
             yield Static(Text("seedreader — keys", style="bold"), id="help-title")
-            yield Static(table)
+            with Horizontal(id="help-columns"):
+                yield Static(_table(left), classes="help-column")
+                yield Static(_table(right), classes="help-column")
+            yield Static(Text("Esc, q or ? closes this help.", style="dim"))
+
+
+def _table(groups: list[tuple[str, list[Key]]]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", justify="right", min_width=10)
+    table.add_column()
+    for group, keys in groups:
+        table.add_row(Text(group, style="bold underline"), "")
+        for key in keys:
+            table.add_row(key.shown, key.description)
+        table.add_row("", "")
+    return table
