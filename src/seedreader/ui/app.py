@@ -234,7 +234,15 @@ class ReaderScreen(Screen[None]):
         self.remember_place()
         self.library.replace(document, fresh)
         self.open_index(self.current)
+        if self.search_index is not None:
+            self._reindex(fresh)
         self.notify(f"{sanitize(document.name)} changed on disk and was reloaded.", markup=False)
+
+    @work(thread=True, group="search-index", exit_on_error=False)
+    def _reindex(self, document: Document) -> None:
+        """Bring the search index up to date with a document that changed on disk."""
+        if self.search_index is not None:
+            self.search_index.update(document)
 
     # -- bars
 
@@ -565,12 +573,13 @@ class ReaderScreen(Screen[None]):
             self.app.call_from_thread(self._show_results, generation, result)
 
     def _show_results(self, generation: int, result: SearchResult) -> None:
-        if generation != self._search_generation:
+        if generation != self._search_generation or not self.search_panel.display:
             return  # an older query's results never replace a newer one's
         self.search_panel.show_results(result)
 
     def on_search_panel_hit_highlighted(self, event: SearchPanel.HitHighlighted) -> None:
-        self._go_to_hit(event.hit, remember=False)
+        if self.search_panel.display:
+            self._go_to_hit(event.hit, remember=False)
 
     def _go_to_hit(self, hit: Hit, remember: bool) -> None:
         index = self._library_index(hit.document)
@@ -593,6 +602,7 @@ class ReaderScreen(Screen[None]):
     def on_search_panel_hit_chosen(self, event: SearchPanel.HitChosen) -> None:
         panel = self.search_panel
         panel.display = False
+        self._search_generation += 1
         self.view.focus()
         self._origin = None
         self.search_query = panel.query_text
@@ -645,6 +655,9 @@ class ReaderScreen(Screen[None]):
     def on_search_panel_closed(self, event: SearchPanel.Closed) -> None:
         panel = self.search_panel
         panel.display = False
+        self._search_generation += 1  # a search still running must not move the view now
+        if self._search_timer is not None:
+            self._search_timer.stop()
         origin, self._origin = self._origin, None
         if origin is not None:
             index, cursor, top = origin
