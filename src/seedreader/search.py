@@ -37,7 +37,16 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from seedreader.documents import Document, DocumentError
+from seedreader.documents import (
+    SMALL_FILE,
+    SNIFF,
+    TAB_SIZE,
+    BinaryFileError,
+    Document,
+    DocumentError,
+    decode_bytes,
+    is_binary,
+)
 
 __all__ = [
     "Hit",
@@ -66,9 +75,9 @@ SCHEMA = 1
 
 _WORD = re.compile(r"[^\W_]+")
 """A word: letters and digits, as SQLite's unicode61 tokenizer cuts them."""
-_PARAGRAPH = re.compile(r"^.*[^\W_].*$(?:\n.*[^\W_].*$)*", re.MULTILINE)
-"""Consecutive lines that each hold a word: lines without one (blank, `%`, `----`) separate."""
-_BATCH = 2000
+_SEPARATOR = re.compile(r"\n(?:[^\w\n]|_)*(?=\n|\Z)")
+"""A LF and a line holding no word (blank, `%`, `----`): such lines separate paragraphs."""
+_BATCH = 5000
 """Paragraphs handed to SQLite at once while building."""
 
 _COST_PREFIX = 0.25
@@ -330,37 +339,47 @@ class _Vocabulary:
 # --- paragraphs ------------------------------------------------------------------------------
 
 
-def iter_paragraphs(chunks: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, str]]:
-    """(first line, text) of each paragraph, from (first line, lines) chunks of a document.
+def iter_paragraphs(blocks: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """(first line, text) of each paragraph, from (first line, text) blocks of a document.
 
-    A paragraph is a run of lines that each hold a word; one longer than `MAX_PARAGRAPH_LINES`
-    is cut into windows of `WINDOW_LINES`. Its text is its lines joined with LF.
+    A block is whole lines joined with LF (no final LF). A paragraph is a run of lines that each
+    hold a word; one longer than `MAX_PARAGRAPH_LINES` is cut into windows of `WINDOW_LINES`.
+    Its text is its lines joined with LF, tabs expanded as the document's lines are.
     """
-    carry = ""
+    carry: str | None = None
     carry_line = 0
-    chunk_list = iter(chunks)
-    pending = next(chunk_list, None)
-    while pending is not None:
-        first, lines = pending
-        pending = next(chunk_list, None)
-        text = "\n".join(lines)
-        if carry:
+    pending = iter(blocks)
+    current = next(pending, None)
+    while current is not None:
+        first, text = current
+        current = next(pending, None)
+        if carry is not None:
             text = carry + "\n" + text
             first = carry_line
-            carry = ""
-        line = first
-        pos = 0
-        for m in _PARAGRAPH.finditer(text):
-            start = m.start()
-            line += text.count("\n", pos, start)
-            pos = start
-            if pending is not None and m.end() == len(text):
-                carry, carry_line = m.group(), line  # may go on in the next chunk
-                break
-            yield from _windows(line, m.group())
+            carry = None
+        # With a LF in front, every line starts after a LF and a separator line is a match.
+        text = "\n" + text
+        counted = 0
+        newlines = 0
+        prev = 0
+        for m in _SEPARATOR.finditer(text):
+            s = m.start()
+            if s > prev:
+                newlines += text.count("\n", counted, prev)
+                counted = prev
+                yield from _windows(first + newlines, text[prev + 1 : s])
+            prev = m.end()
+        if prev < len(text):
+            newlines += text.count("\n", counted, prev)
+            if current is not None:
+                carry, carry_line = text[prev + 1 :], first + newlines  # may go on
+            else:
+                yield from _windows(first + newlines, text[prev + 1 :])
 
 
 def _windows(line: int, body: str) -> Iterator[tuple[int, str]]:
+    if "\t" in body:
+        body = body.expandtabs(TAB_SIZE)  # column resets at each LF, as per line
     if body.count("\n") < MAX_PARAGRAPH_LINES:
         yield line, body
         return
@@ -588,7 +607,7 @@ class SearchIndex:
                 writer.send(("begin", doc_id, old, str(document.path), key))
                 first_lines = array("I")
                 bodies: list[str] = []
-                for line, body in iter_paragraphs(self._chunks(document, cancelled)):
+                for line, body in iter_paragraphs(self._blocks(document, cancelled)):
                     first_lines.append(line)
                     bodies.append(body)
                     if len(bodies) >= _BATCH:
@@ -614,17 +633,25 @@ class SearchIndex:
         row = self._db.execute("SELECT id FROM docs WHERE path=?", (str(path),)).fetchone()
         return None if row is None else int(row[0])
 
-    def _chunks(
+    def _blocks(
         self, document: Document, cancelled: Callable[[], bool] | None
-    ) -> Iterator[tuple[int, list[str]]]:
+    ) -> Iterator[tuple[int, str]]:
+        """(first line, text) blocks of whole lines; an unreadable document is reported."""
         try:
+            if document.size and document.size <= SMALL_FILE:
+                text = _small_text(document)
+                if text is not None:
+                    yield 0, text
+                    return
             document.load()
-            for first, lines in document.iter_text_chunks():
-                if cancelled is not None and cancelled():
-                    raise IndexCancelled()
-                yield first, lines
+            if not document.is_large:
+                yield 0, "\n".join(document.lines())
+                return
+            yield from _large_blocks(document, cancelled)
         except DocumentError as exc:
             self.errors.append(str(exc))
+        except OSError as exc:
+            self.errors.append(f"{document.path}: cannot read: {exc.strerror}")
 
     def _compute_vocabulary(self) -> None:
         self._db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, fts, 'row')")
@@ -716,8 +743,19 @@ class SearchIndex:
             if not allowed:
                 return SearchResult((), tuple(suggestions), 0)
             cap = max(CANDIDATES, 2 * limit) if limit else 0
-            rows, complete = self._candidates(terms, variants, allowed, cap)
-            ranked = self._rank(terms, variants, rows)
+            ranked: list[tuple[tuple[float, int, int], Callable[[], Hit]]] = []
+            seen: set[int] = set()
+            complete = True
+            for tier, expr in enumerate(self._expressions(variants)):
+                if tier and limit and len(ranked) >= limit:
+                    # Every line of an all-exact paragraph outranks the rest: enough found.
+                    complete = False
+                    break
+                rows, whole = self._candidates(expr, allowed, cap)
+                complete = complete and whole
+                fresh = [row for row in rows if row[0] not in seen]
+                seen.update(row[0] for row in fresh)
+                ranked.extend(self._rank(terms, variants, fresh))
             ranked.sort(key=lambda h: h[0])
             chosen = ranked[:limit] if limit else ranked
             hits = tuple(make() for _, make in chosen)
@@ -739,7 +777,9 @@ class SearchIndex:
         if own:
             found.append(_Variant(slot.norm, "exact", 0, 0.0, own))
         if slot.prefix and not exact and not slot.fixed:
-            for word in vocab.completions(slot.norm, PREFIX_COMPLETIONS):
+            # A letter or two has thousands of completions: only the most frequent few.
+            wanted = min(PREFIX_COMPLETIONS, 5 * len(slot.norm) ** 2)
+            for word in vocab.completions(slot.norm, wanted):
                 found.append(_Variant(word, "prefix", 0, _COST_PREFIX, vocab.count(word)))
         if exact or slot.fixed:
             return found
@@ -775,14 +815,8 @@ class SearchIndex:
                 out.extend(Suggestion(slot.text, w, vocab.count(w)) for w, _ in near[:3])
         return out
 
-    def _candidates(
-        self,
-        terms: list[Term],
-        variants: list[list[list[_Variant]]],
-        allowed: dict[int, _DocInfo],
-        cap: int,
-    ) -> tuple[list[tuple[int, str]], bool]:
-        """Paragraphs holding every term in some accepted form: exact ones first, then all."""
+    def _expressions(self, variants: list[list[list[_Variant]]]) -> list[str]:
+        """FTS queries: every term in its exact form first, then in any accepted form."""
 
         def expression(keep: Callable[[_Variant], bool]) -> str | None:
             groups: list[str] = []
@@ -793,37 +827,38 @@ class SearchIndex:
                 groups.append("(" + " OR ".join(map(_fts_quote, dict.fromkeys(tokens))) + ")")
             return " AND ".join(groups)
 
+        exact, every = expression(lambda v: v.cost == 0), expression(lambda v: True)
+        return [e for e in (exact, every if every != exact else None) if e is not None]
+
+    def _candidates(
+        self, expr: str, allowed: dict[int, _DocInfo], cap: int
+    ) -> tuple[list[tuple[int, str]], bool]:
+        """Paragraphs matching an FTS query (the first `cap` in index order), and if that is all."""
         everything = len(allowed) == len(self._docs)
         ranges: list[tuple[int, int] | None]
         if everything or len(allowed) > 16:
             ranges = [None]
         else:
             ranges = [(d << 32, (d << 32) | 0xFFFFFFFF) for d in sorted(allowed)]
-        rows: dict[int, str] = {}
+        rows: list[tuple[int, str]] = []
         complete = True
-        exprs = [expression(lambda v: v.cost == 0), expression(lambda v: True)]
-        if exprs[0] == exprs[1]:
-            exprs = exprs[1:]
-        for expr in exprs:
-            if expr is None:
-                continue
-            for bounds in ranges:
-                sql = "SELECT rowid, body FROM fts WHERE fts MATCH ?"
-                args: list[object] = [expr]
-                if bounds is not None:
-                    sql += " AND rowid BETWEEN ? AND ?"
-                    args.extend(bounds)
-                sql += " ORDER BY rowid"
-                if cap:
-                    sql += " LIMIT ?"
-                    args.append(cap if everything or bounds is not None else cap * 4)
-                got = self._db.execute(sql, args).fetchall()
-                if cap and len(got) >= args[-1]:  # type: ignore[operator]
-                    complete = False
-                for rowid, body in got:
-                    if (rowid >> 32) in allowed:
-                        rows[rowid] = body
-        return sorted(rows.items()), complete
+        for bounds in ranges:
+            sql = "SELECT rowid, body FROM fts WHERE fts MATCH ?"
+            args: list[object] = [expr]
+            if bounds is not None:
+                sql += " AND rowid BETWEEN ? AND ?"
+                args.extend(bounds)
+            sql += " ORDER BY rowid"
+            if cap:
+                # Rows of documents outside the scope may come first: ask for more then.
+                wanted = cap if everything or bounds is not None else cap * 4
+                sql += " LIMIT ?"
+                args.append(wanted)
+            got = self._db.execute(sql, args).fetchall()
+            if cap and len(got) >= wanted:
+                complete = False
+            rows.extend(row for row in got if (row[0] >> 32) in allowed)
+        return rows, complete
 
     # -- ranking
 
@@ -857,6 +892,72 @@ class SearchIndex:
             first_line = info.first_lines[k]
             out.extend(_line_hits(terms, found, lines, first_line, info, weights, totals))
         return out
+
+
+_READ = 4 * 1024 * 1024
+"""Bytes read at once from a large document while indexing."""
+
+
+def _small_text(document: Document) -> str | None:
+    """A small document's lines joined with LF, decoded as `Document.load` decodes it.
+
+    Cheaper than loading the Document (no list of lines, no hash), which matters for folders
+    of many small files. None when the file grew past the small size meanwhile.
+
+    Raises:
+        BinaryFileError: the file holds binary data.
+    """
+    with open(document.path, "rb") as handle:
+        data = handle.read(SMALL_FILE + 1)
+    if len(data) > SMALL_FILE:
+        return None
+    if is_binary(data[:SNIFF]):
+        raise BinaryFileError(f"{document.path}: binary file, not indexed")
+    text, _ = decode_bytes(data)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text[:-1] if text.endswith("\n") else text
+
+
+def _large_blocks(
+    document: Document, cancelled: Callable[[], bool] | None
+) -> Iterator[tuple[int, str]]:
+    """A large document as blocks of whole lines, decoded as `Document` decodes its chunks.
+
+    Reading big blocks straight from the file skips splitting every line into a list only to
+    join the lines again; line breaks (LF, CRLF, CR) count exactly as in `split_lines`.
+    """
+    codec = document.encoding
+    with open(document.path, "rb") as handle:
+        if codec == "utf-8-sig":
+            handle.read(3)
+            codec = "utf-8"
+        line = 0
+        rest = b""
+        while True:
+            if cancelled is not None and cancelled():
+                raise IndexCancelled()
+            data = handle.read(_READ)
+            at_end = not data
+            data = rest + data
+            if not data:
+                return
+            cut = len(data) if at_end else data.rfind(b"\n") + 1
+            if cut <= 0:
+                cut = data.rfind(b"\r", 0, len(data) - 1) + 1  # a file of CR line breaks
+            if cut <= 0:
+                rest = data  # one line longer than a read: read on
+                continue
+            text = data[:cut].decode(codec, errors="replace")
+            rest = data[cut:]
+            if "\r" in text:
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+            if text.endswith("\n"):
+                text = text[:-1]
+            yield line, text
+            line += text.count("\n") + 1
+            if at_end:
+                return
 
 
 def _done_bytes(document: Document) -> int:

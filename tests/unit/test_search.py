@@ -226,10 +226,35 @@ def test_max_edits_and_normalize() -> None:
 # --- paragraphs, cache, updates --------------------------------------------------------------
 
 
-def test_paragraphs_across_chunks() -> None:
-    chunks = [(0, ["one two", "three"]), (2, ["four", "", "five"]), (5, ["six"])]
-    assert list(iter_paragraphs(chunks)) == [(0, "one two\nthree\nfour"), (4, "five\nsix")]
-    assert list(iter_paragraphs([(0, ["%", "a", "%", "b"])])) == [(1, "a"), (3, "b")]
+def test_paragraphs_across_blocks() -> None:
+    blocks = [(0, "one two\nthree"), (2, "four\n\nfive"), (5, "six")]
+    assert list(iter_paragraphs(blocks)) == [(0, "one two\nthree\nfour"), (4, "five\nsix")]
+    assert list(iter_paragraphs([(0, "%\na\n%\nb")])) == [(1, "a"), (3, "b")]
+    assert list(iter_paragraphs([(0, "\n\n  \na\tb\n___")])) == [(3, "a       b")]
+    assert list(iter_paragraphs([(0, "")])) == []
+    windows = list(iter_paragraphs([(0, "\n".join(f"w{i}" for i in range(14)))]))
+    assert [line for line, _ in windows] == [0, 4, 8, 12]
+
+
+def test_large_document_lines_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import seedreader.documents as documents
+    import seedreader.search as search
+
+    monkeypatch.setattr(documents, "SMALL_FILE", 1000)
+    monkeypatch.setattr(documents, "CHUNK", 300)
+    monkeypatch.setattr(search, "_READ", 256)
+    rows = [f"row {i} zebra\tx" if i % 7 == 0 else f"row {i} text" for i in range(300)]
+    rows[100] = ""
+    path = tmp_path / "big.txt"
+    path.write_bytes(("\r\n".join(rows[:150]) + "\n" + "\r".join(rows[150:])).encode())
+    doc = open_document(path)
+    assert doc.is_large
+    index = SearchIndex.build([doc], cache_dir=tmp_path / "cache")
+    hits = index.search("zebra", limit=0).hits
+    assert len(hits) == len([r for r in rows if "zebra" in r])
+    doc.index_lines()
+    for hit in hits:
+        assert hit.text == doc.line(hit.line)
 
 
 def test_cache_reused_and_changed_file_reindexed(tmp_path: Path) -> None:
