@@ -30,9 +30,10 @@ import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -190,8 +191,7 @@ class IndexCancelled(Exception):
 # --- queries ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """One word of a query term."""
 
     text: str
@@ -202,8 +202,7 @@ class Slot:
     """Inside quotes: no typo tolerance."""
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """A query word, a hyphenated or apostrophed word (its parts, adjacent) or a quoted phrase."""
 
     text: str
@@ -245,8 +244,7 @@ def parse_query(query: str, prefix: bool = True) -> list[Term]:
     return terms
 
 
-@dataclass(frozen=True)
-class _Variant:
+class _Variant(NamedTuple):
     """A vocabulary word accepted for a query slot."""
 
     norm: str
@@ -262,49 +260,65 @@ class _Variant:
 class _Vocabulary:
     """Every indexed word, normalized, with the number of paragraphs holding it."""
 
-    def __init__(self, words: list[str], counts: array, spellings: dict[str, list[str]]) -> None:
+    def __init__(
+        self,
+        words: list[str],
+        counts: array,
+        spellings: dict[str, list[str]],
+        order: array | None = None,
+    ) -> None:
         self.words = words
         """Normalized words, sorted."""
         self.counts = counts
         self.spellings = spellings
         """The index's own tokens for a normalized word, where they differ from it."""
-        self.position = dict(zip(words, range(len(words))))
-        self.by_length = sorted(words, key=len)
+        if order is None:
+            order = array("I", sorted(range(len(words)), key=lambda i: len(words[i])))
+        self.order = order
+        self.by_length = list(map(words.__getitem__, order))
+        """The words by length, for fuzzy lookups among words of about the query's length."""
         lengths = list(map(len, self.by_length))
         longest = lengths[-1] if lengths else 0
         self.length_start = array("I", [bisect_left(lengths, n) for n in range(longest + 2)])
         """by_length[length_start[n]:] are the words of n letters or more."""
 
     @classmethod
-    def from_rows(cls, rows: Iterable[tuple[str, int]]) -> _Vocabulary:
-        counts: dict[str, int] = {}
-        others: dict[str, list[str]] = {}
-        plain: set[str] = set()
-        for token, count in rows:
-            norm = token if token.isascii() else normalize(token)
-            counts[norm] = counts.get(norm, 0) + count
-            if norm == token:
-                plain.add(token)
-            else:
-                others.setdefault(norm, []).append(token)
-        spellings = {
-            norm: ([norm] if norm in plain else []) + found for norm, found in others.items()
-        }
-        words = sorted(counts)
-        return cls(words, array("I", [counts[w] for w in words]), spellings)
+    def from_rows(cls, rows: list[tuple[str, int]]) -> _Vocabulary:
+        """From (token, paragraphs) rows of the FTS vocabulary, sorted by token."""
+        counts = dict(rows)  # ASCII tokens are normalized already (unicode61 folds ASCII)
+        spellings: dict[str, list[str]] = {}
+        for token in [t for t in counts if not t.isascii()]:
+            norm = normalize(token)
+            if norm != token:
+                count = counts.pop(token)
+                counts[norm] = counts.get(norm, 0) + count
+                spellings.setdefault(norm, []).append(token)
+        for norm, found in spellings.items():
+            i = bisect_left(rows, (norm,))
+            if i < len(rows) and rows[i][0] == norm:
+                found.insert(0, norm)  # the norm is a token of its own too
+        words = sorted(counts) if spellings else list(counts)
+        return cls(words, array("I", map(counts.__getitem__, words)), spellings)
 
-    def dump(self) -> tuple[bytes, bytes, str]:
-        return "\n".join(self.words).encode(), self.counts.tobytes(), json.dumps(self.spellings)
+    def dump(self) -> dict[str, bytes | str]:
+        return {
+            "words": "\n".join(self.words).encode(),
+            "counts": self.counts.tobytes(),
+            "spellings": json.dumps(self.spellings),
+            "order": self.order.tobytes(),
+        }
 
     @classmethod
-    def load(cls, words: bytes, counts: bytes, spellings: str) -> _Vocabulary:
-        table = array("I")
-        table.frombytes(counts)
-        return cls(words.decode().split("\n") if words else [], table, json.loads(spellings))
+    def load(cls, meta: dict[str, bytes]) -> _Vocabulary:
+        counts, order = array("I"), array("I")
+        counts.frombytes(meta["counts"])
+        order.frombytes(meta["order"])
+        words = meta["words"].decode().split("\n") if meta["words"] else []
+        return cls(words, counts, json.loads(meta["spellings"]), order)
 
     def count(self, norm: str) -> int:
-        i = self.position.get(norm)
-        return 0 if i is None else self.counts[i]
+        i = bisect_left(self.words, norm)
+        return self.counts[i] if i < len(self.words) and self.words[i] == norm else 0
 
     def tokens(self, norm: str) -> list[str]:
         """The FTS tokens to ask for a normalized word."""
@@ -419,33 +433,44 @@ INSERT OR IGNORE INTO meta VALUES ('schema', {SCHEMA});
 """
 
 
-@dataclass
+# Plain classes with slots rather than dataclasses: created in bulk while ranking, and a
+# dataclass costs a millisecond of start-up each, which the shell command feels.
+
+
 class _DocInfo:
-    id: int
-    document: Document
-    first_lines: array
-    position: int
-    """Place in the library (for ties in document order)."""
+    """An indexed document: its id in the index, paragraph first lines, place in the library."""
+
+    __slots__ = ("id", "document", "first_lines", "position")
+
+    def __init__(self, id_: int, document: Document, first_lines: array, position: int) -> None:
+        self.id = id_
+        self.document = document
+        self.first_lines = first_lines
+        self.position = position
 
 
-@dataclass
 class _Occurrence:
-    start: int
-    """Offset in the paragraph's text."""
-    end: int
-    raw: str
-    variant: _Variant
-    line: int = 0
-    """Line within the paragraph (set once the paragraph matches)."""
-    column: int = 0
+    """A word of a paragraph that matches a query slot."""
+
+    __slots__ = ("start", "end", "raw", "variant", "line", "column")
+
+    def __init__(self, start: int, end: int, raw: str, variant: _Variant) -> None:
+        self.start = start  # offset in the paragraph's text
+        self.end = end
+        self.raw = raw
+        self.variant = variant
+        self.line = 0  # line within the paragraph and column: set once the paragraph matches
+        self.column = 0
 
 
-@dataclass
 class _Found:
     """The matches of one term in one paragraph (each a run of adjacent words)."""
 
-    term: int
-    matches: list[list[_Occurrence]] = field(default_factory=list)
+    __slots__ = ("term", "matches")
+
+    def __init__(self, term: int) -> None:
+        self.term = term
+        self.matches: list[list[_Occurrence]] = []
 
 
 class SearchIndex:
@@ -654,27 +679,29 @@ class SearchIndex:
             self.errors.append(f"{document.path}: cannot read: {exc.strerror}")
 
     def _compute_vocabulary(self) -> None:
-        self._db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, fts, 'row')")
+        self._db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, fts, 'row')"
+        )
         rows = self._db.execute("SELECT term, doc FROM temp.vocab").fetchall()
         vocab = _Vocabulary.from_rows(rows)
-        words, counts, spellings = vocab.dump()
         paragraphs = self._db.execute("SELECT count(*) FROM para").fetchone()[0]
         self._db.executemany(
             "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-            [("words", words), ("counts", counts), ("spellings", spellings), ("paragraphs", paragraphs)],
+            [*vocab.dump().items(), ("paragraphs", paragraphs)],
         )
         self._vocab = vocab
         self._paragraphs = max(paragraphs, 1)
 
     def _load_vocabulary(self) -> bool:
+        keys = ("words", "counts", "spellings", "order", "paragraphs")
         meta = dict(
             self._db.execute(
-                "SELECT key, value FROM meta WHERE key IN ('words', 'counts', 'spellings', 'paragraphs')"
+                f"SELECT key, value FROM meta WHERE key IN ({', '.join('?' * len(keys))})", keys
             ).fetchall()
         )
-        if len(meta) < 4:
+        if len(meta) < len(keys):
             return False
-        self._vocab = _Vocabulary.load(meta["words"], meta["counts"], meta["spellings"])
+        self._vocab = _Vocabulary.load(meta)
         self._paragraphs = max(int(meta["paragraphs"]), 1)
         return True
 

@@ -115,6 +115,16 @@ def test_case_and_accents(tmp_path: Path) -> None:
     assert lines_of(index, "nato") == ["NATO summit."]
 
 
+def test_words_beyond_ascii(tmp_path: Path) -> None:
+    doc = write(tmp_path, "a.txt", "Die Straße ist naïve.\n\nÉCOLE normale\n")
+    index = SearchIndex.build([doc], cache_dir=tmp_path / "cache")
+    assert lines_of(index, "strasse ") == ["Die Straße ist naïve."]
+    assert lines_of(index, "naive ") == ["Die Straße ist naïve."]
+    assert lines_of(index, "école ") == lines_of(index, "ecole ") == ["ÉCOLE normale"]
+    hit = index.search("Strase ").hits[0]
+    assert hit.terms[0].kind == "fuzzy" and hit.text[slice(*hit.spans[0])] == "Straße"
+
+
 def test_hyphen_and_apostrophe_whole_and_part(seeds: SearchIndex) -> None:
     assert any("al-Islam" in t for t in lines_of(seeds, "al-Islam"))
     assert any("al-Islam" in t for t in lines_of(seeds, "Islam"))
