@@ -276,6 +276,7 @@ class Document:
         self._indexed = False
         self._skip = 0
         self._lock = threading.RLock()
+        self._index_lock = threading.Lock()
         self._cache: OrderedDict[int, list[str]] = OrderedDict()
         self._fingerprint: str | None = None
         self._mtime_ns = 0
@@ -354,8 +355,16 @@ class Document:
             cancelled: polled between reads; indexing stops when it returns True.
         """
         self.load()
-        if self._indexed:
-            return
+        # One indexer at a time: a second caller (the notes worker, say) waits for the first.
+        with self._index_lock:
+            if not self._indexed:
+                self._index_rest(progress, cancelled)
+
+    def _index_rest(
+        self,
+        progress: Callable[[int, int], None] | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> None:
         with self._lock:
             offset = self._chunks[-1].offset + self._chunks[-1].length if self._chunks else self._skip
         try:
@@ -365,7 +374,7 @@ class Document:
             return
         with handle:
             handle.seek(offset)
-            buffer = b""
+            buffer = bytearray()  # grows in place: a 50 MB line is not copied once per read
             base = offset  # file offset of buffer[0]
             eof = False
             while not eof:
@@ -379,9 +388,9 @@ class Document:
                     end = _cut(buffer, start, start + CHUNK, eof=eof)
                     if end is None:
                         break
-                    self._add_chunk(base + start, buffer[start:end])
+                    self._add_chunk(base + start, bytes(buffer[start:end]))
                     start = end
-                buffer = buffer[start:]
+                del buffer[:start]
                 base += start
                 if progress is not None:
                     progress(base - self._skip, max(self.size - self._skip, 1))
@@ -510,7 +519,7 @@ class Document:
         return Document(self.path)
 
 
-def _cut(buffer: bytes, start: int, target: int, eof: bool) -> int | None:
+def _cut(buffer: bytes | bytearray, start: int, target: int, eof: bool) -> int | None:
     """Where a chunk starting at `start` should end: just after a line break near `target`.
 
     Returns None when more data is needed to decide.

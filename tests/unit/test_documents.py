@@ -228,3 +228,21 @@ def test_core_modules_do_not_import_textual() -> None:
         "assert 'textual' not in sys.modules, 'core imported textual'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_concurrent_indexing_counts_each_line_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"".join(b"line %d\n" % i for i in range(20000)))
+    monkeypatch.setattr(documents, "SMALL_FILE", 1000)
+    monkeypatch.setattr(documents, "CHUNK", 256)
+    monkeypatch.setattr(documents, "READ", 1024)
+    document = Document(path).load()
+    threads = [threading.Thread(target=document.index_lines) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert document.line_count == 20000
+    assert document.line(19999) == "line 19999"

@@ -144,6 +144,7 @@ class DocumentView(Widget, can_focus=True):
         self.note_lines: set[int] = set()
         self._formatted: list[FormattedLine] | None = None
         self._wraps: OrderedDict[int, list[tuple[int, int]]] = OrderedDict()
+        self._display_cache: OrderedDict[int, str] = OrderedDict()
         self._strips: OrderedDict[tuple[int, int, bool, bool], Strip] = OrderedDict()
         self._layout: list[Row] | None = None
         self._wrap_width = 0
@@ -178,6 +179,8 @@ class DocumentView(Widget, can_focus=True):
     def lines_grew(self) -> None:
         """The document's line index grew (a large file is still being indexed)."""
         self._layout = None
+        self._wraps.clear()  # rows measured while a line was not yet read are stale
+        self._strips.clear()
         if self._pending_end and self.document is not None and self.document.is_indexed:
             self._pending_end = False
             self.action_last_line()
@@ -195,7 +198,16 @@ class DocumentView(Widget, can_focus=True):
         if self._formatted is not None and index < len(self._formatted):
             formatted = self._formatted[index]
             return sanitize(formatted.text), formatted
-        return sanitize(self.document.line(index)), None
+        text = self._display_cache.get(index)
+        if text is None:
+            text = sanitize(self.document.line(index))
+            if index >= self.document.line_count:
+                return text, None  # not read yet: nothing to remember
+            # Cached: a row of a 50 MB line must not sanitize the whole line again.
+            self._display_cache[index] = text
+            if len(self._display_cache) > 512:
+                self._display_cache.popitem(last=False)
+        return text, None
 
     # -- geometry
 
@@ -255,6 +267,7 @@ class DocumentView(Widget, can_focus=True):
         self._strips.clear()
         if wraps:
             self._wraps.clear()
+            self._display_cache.clear()
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -319,7 +332,11 @@ class DocumentView(Widget, can_focus=True):
     def _ensure_cursor_visible(self) -> None:
         if self.document is None or self.size.height <= 0:
             return
-        if self.cursor < self.top or (self.cursor == self.top and self.top_sub > 0):
+        partly_above = self.cursor == self.top and self.top_sub > 0
+        if self.cursor < self.top or (
+            partly_above and len(self._rows_of(self.cursor)) <= self.size.height
+        ):
+            # Show the cursor line from its start (unless it is taller than the screen).
             self.top, self.top_sub = self.cursor, 0
             self._layout = None
         else:
@@ -564,9 +581,8 @@ class DocumentView(Widget, can_focus=True):
         if self.line_count == 0:
             if y == 0:
                 style = self.get_component_rich_style("document-view--empty")
-                strip = Strip(
-                    [Segment(" " * (self._margin + GUTTER), base), Segment("(empty document)", style)]
-                )
+                message = "(empty document)" if self.document.is_indexed else "(reading…)"
+                strip = Strip([Segment(" " * (self._margin + GUTTER), base), Segment(message, style)])
                 strip = strip.extend_cell_length(width - 1, base).crop(0, width - 1)
             else:
                 strip = Strip.blank(width - 1, base)
