@@ -44,3 +44,21 @@ def screen_text(app: ReaderApp) -> str:
         if widget.display and widget.size.height:
             rows.extend(widget.render_line(y).text for y in range(widget.size.height))
     return "\n".join(rows)
+
+
+async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the reader has mounted what it adds after the first frame (footer, panels,
+    notes store), so tests do not depend on the machine's speed."""
+    from seedreader.ui.app import ReaderScreen
+
+    app = pilot.app
+    for _ in range(100):
+        await pilot.pause()
+        screen = app.screen_stack[0] if app.screen_stack else None
+        if isinstance(screen, ReaderScreen) and screen.query("#search-panel") and (
+            screen.notes_store is not None
+        ):
+            break
+        await pilot.pause(0.05)
+    await app.workers.wait_for_complete()
+    await pilot.pause()

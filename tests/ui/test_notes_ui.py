@@ -11,11 +11,13 @@ from seedreader.ui.screens.all_notes import AllNotesScreen
 from seedreader.ui.screens.note_editor import NoteEditorScreen
 from seedreader.ui.widgets.document_view import DocumentView
 from tests.conftest import SEEDS
+from tests.ui.conftest import ready
 
 SEED = SEEDS / "000_a8aeaf84e4eee549.txt"
 
 
 async def settle(pilot, app: ReaderApp) -> None:  # type: ignore[no-untyped-def]
+    await ready(pilot)
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()

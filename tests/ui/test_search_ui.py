@@ -8,10 +8,12 @@ from seedreader.ui.app import ReaderApp, ReaderScreen
 from seedreader.ui.widgets.document_view import DocumentView
 from seedreader.ui.widgets.search_panel import SearchPanel
 from tests.conftest import SEEDS
+from tests.ui.conftest import ready
 from tests.ui.conftest import screen_text
 
 
 async def settle(pilot, app: ReaderApp) -> None:  # type: ignore[no-untyped-def]
+    await ready(pilot)
     for _ in range(3):
         await pilot.pause(0.1)
         await app.workers.wait_for_complete()

@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 from seedreader.documents import scan_paths
 from seedreader.ui.app import ReaderApp
 from tests.conftest import DATA, SEEDS
+from tests.ui.conftest import ready
 
 
 def _app(tmp_path: Path, *paths: Path) -> ReaderApp:
@@ -17,17 +18,19 @@ def _app(tmp_path: Path, *paths: Path) -> ReaderApp:
 
 def test_reading_view(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot: Pilot) -> None:
+        await ready(pilot)
         await pilot.press("j", "j")
 
     assert snap_compare(_app(tmp_path, SEEDS), run_before=run_before, terminal_size=(120, 40))
 
 
 def test_markdown_view(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(_app(tmp_path, DATA / "sample.md"), terminal_size=(100, 30))
+    assert snap_compare(_app(tmp_path, DATA / "sample.md"), run_before=ready, terminal_size=(100, 30))
 
 
 def test_help_in_light_theme(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot: Pilot) -> None:
+        await ready(pilot)
         pilot.app.theme = "textual-light"
         await pilot.press("question_mark")
 
