@@ -70,7 +70,11 @@ async def shoot(name: str, view: View) -> Path:
     with tempfile.TemporaryDirectory() as data:
         app = ReaderApp(scan_paths([ROOT / "seeds"]).documents, data_dir=Path(data))
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+            for _ in range(100):  # until the parts mounted after the first frame are there
+                await pilot.pause(0.05)
+                if app.screen.query("#search-panel"):
+                    break
+            await app.workers.wait_for_complete()
             await view(pilot)
             await pilot.pause(0.3)
             await app.workers.wait_for_complete()

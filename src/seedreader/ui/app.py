@@ -844,6 +844,12 @@ class ReaderApp(App[None]):
                 "Toggle wrapping", "Wrap long lines or scroll sideways",
                 screen.view.action_toggle_wrap,
             )
+            yield SystemCommand(
+                "Toggle notes sidebar", "Show or hide the notes of this document",
+                screen.action_toggle_notes,
+            )
+            yield SystemCommand("Search", "Search all documents (/)", screen.action_search)
+            yield SystemCommand("All notes", "Every note, with a filter (A)", screen.action_all_notes)
             yield SystemCommand("Help", "Show the key map", screen.action_help)
 
     def on_unmount(self) -> None:
