@@ -71,7 +71,7 @@ FUZZY_VARIANTS = 40
 """At most this many spellings tried for one misspelled word."""
 CANDIDATES = 300
 """Paragraphs read per search (in document order, exact ones first) when a limit is given."""
-SCHEMA = 1
+SCHEMA = 2
 """Version of the index file's layout; an index of another version is rebuilt."""
 
 _WORD = re.compile(r"[^\W_]+")
@@ -424,13 +424,15 @@ _SCHEMA_SQL = f"""
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS docs(
     id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, size INTEGER, mtime_ns INTEGER,
-    first_lines BLOB, complete INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS para(id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+    first_lines BLOB, indexed INTEGER NOT NULL DEFAULT 0, complete INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS text.para(id INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    body, content='para', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2', detail=none, columnsize=0);
+    body, content='', tokenize='unicode61 remove_diacritics 2', detail=none, columnsize=0);
 INSERT OR IGNORE INTO meta VALUES ('schema', {SCHEMA});
 """
+"""The index file holds the documents, the vocabulary and the FTS index; the paragraphs' text
+lives in a second file (attached as `text`) so that while building, one connection stores text
+as another has SQLite tokenize it: two threads, neither waiting on the other's GIL."""
 
 
 # Plain classes with slots rather than dataclasses: created in bulk while ranking, and a
@@ -522,34 +524,34 @@ class SearchIndex:
     def _open(cls, path: Path) -> SearchIndex:
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            db = cls._connect(str(path))
-            return cls(db, path)
+            return cls(cls._connect(path), path)
         except (OSError, sqlite3.DatabaseError):
             pass
         # An unreadable or corrupt cache is only a cache: start it again, else go without.
         try:
-            path.unlink(missing_ok=True)
-            db = cls._connect(str(path))
-            return cls(db, path)
+            for name in _files_of(path):
+                name.unlink(missing_ok=True)
+            return cls(cls._connect(path), path)
         except (OSError, sqlite3.DatabaseError):
-            return cls(cls._connect(":memory:"), None)
+            return cls(cls._connect(None), None)
 
     @staticmethod
-    def _connect(name: str) -> sqlite3.Connection:
+    def _connect(path: Path | None) -> sqlite3.Connection:
+        name = str(path) if path is not None else ":memory:"
         db = sqlite3.connect(name, check_same_thread=False, timeout=30, isolation_level=None)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=OFF")  # a cache: after a crash it is rebuilt
+            db.execute("ATTACH DATABASE ? AS text", (_text_file(path),))
+            for schema in ("main", "text"):
+                db.execute(f"PRAGMA {schema}.journal_mode=WAL")
+                db.execute(f"PRAGMA {schema}.synchronous=OFF")  # a cache: rebuilt after a crash
             db.execute("PRAGMA cache_size=-32768")
-            row = db.execute(
-                "SELECT value FROM meta WHERE key='schema'"
-                if _has_table(db, "meta")
-                else "SELECT NULL"
-            ).fetchone()
-            if row is not None and row[0] is not None and int(row[0]) != SCHEMA:
-                raise sqlite3.DatabaseError("index of another version")
+            if _has_table(db, "meta"):
+                row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+                if row is None or int(row[0]) != SCHEMA:
+                    raise sqlite3.DatabaseError("index of another version")
             db.executescript(_SCHEMA_SQL)
             db.execute("SELECT count(*) FROM docs").fetchone()
+            db.execute("SELECT count(*) FROM text.para WHERE id < 0").fetchone()
         except Exception:
             db.close()
             raise
@@ -563,12 +565,13 @@ class SearchIndex:
     ) -> None:
         with self._lock:
             known = {
-                Path(path): (id_, size, mtime, complete)
-                for id_, path, size, mtime, complete in self._db.execute(
-                    "SELECT id, path, size, mtime_ns, complete FROM docs"
+                Path(row[1]): row
+                for row in self._db.execute(
+                    "SELECT id, path, size, mtime_ns, complete, first_lines FROM docs"
                 )
             }
-            todo: list[tuple[Document, tuple[int, int], int, int | None]] = []
+            todo: list[tuple[Document, tuple[int, int], int]] = []
+            stale: list[int] = []
             wanted: set[Path] = set()
             self._docs.clear()
             self._by_path.clear()
@@ -578,81 +581,89 @@ class SearchIndex:
                     continue
                 wanted.add(document.path)
                 old = known.get(document.path)
-                if old is not None and old[1:] == (*key, 1):
-                    self._add_doc(old[0], document, position)
-                else:
-                    todo.append((document, key, position, None if old is None else old[0]))
+                if old is not None and old[2:5] == (*key, 1):
+                    first_lines = array("I")
+                    first_lines.frombytes(old[5] or b"")
+                    self._remember(old[0], document, first_lines, position)
+                    continue
+                todo.append((document, key, position))
+                if old is not None:
+                    stale.append(old[0])
             # Documents of another library sharing this folder stay while their file does.
-            gone = [
-                info[0]
-                for path, info in known.items()
-                if path not in wanted and (_stat_key(Document(path)) != info[1:3] or not info[3])
-            ]
-            for doc_id in gone:
-                self._delete_doc(doc_id)
+            for path, old in known.items():
+                if path not in wanted and (not old[4] or _stat_key(Document(path)) != old[2:4]):
+                    stale.append(old[0])
+            for doc_id in stale:
+                _delete_rows(self._db, doc_id)
             self._index_documents(todo, progress, cancelled)
-            if todo or gone or not self._load_vocabulary():
+            if todo or stale or not self._load_vocabulary():
                 self._compute_vocabulary()
 
-    def _add_doc(self, doc_id: int, document: Document, position: int) -> None:
-        row = self._db.execute("SELECT first_lines FROM docs WHERE id=?", (doc_id,)).fetchone()
-        first_lines = array("I")
-        first_lines.frombytes(row[0] or b"")
+    def _remember(self, doc_id: int, document: Document, first_lines: array, position: int) -> None:
         self._docs[doc_id] = _DocInfo(doc_id, document, first_lines, position)
         self._by_path[document.path] = doc_id
 
-    def _delete_doc(self, doc_id: int) -> None:
-        self._db.execute("BEGIN")
-        _delete_rows(self._db, doc_id)
-        self._db.execute("COMMIT")
-
     def _index_documents(
         self,
-        todo: list[tuple[Document, tuple[int, int], int, int | None]],
+        todo: list[tuple[Document, tuple[int, int], int]],
         progress: Callable[[int, int], None] | None,
         cancelled: Callable[[], bool] | None,
     ) -> None:
-        """Cut documents into paragraphs and index them, one transaction per document.
+        """Cut documents into paragraphs and index them.
 
-        Python cuts paragraphs while a writer thread has SQLite store and tokenize the batches
-        before: the FTS insert runs in C without the GIL, so the two overlap on two cores.
+        This thread cuts paragraphs and stores their text (second connection, `text` file)
+        while a writer thread has SQLite tokenize the batches stored before into the FTS index:
+        tokenizing runs in C without the GIL, so the two overlap on two cores.
         """
         if not todo:
             return
-        writer = _Writer(self._db)
+        text_db: sqlite3.Connection | None = None
+        if self._path is not None:
+            text_db = sqlite3.connect(
+                _text_file(self._path), check_same_thread=False, timeout=30, isolation_level=None
+            )
+            text_db.execute("PRAGMA synchronous=OFF")
+        writer = _Writer(self._db, threaded=text_db is not None)
+        store = text_db if text_db is not None else self._db
+        table = "para" if text_db is not None else "text.para"
         total = sum(item[1][0] for item in todo) or 1
         done = 0
         next_id = (self._db.execute("SELECT max(id) FROM docs").fetchone()[0] or 0) + 1
         try:
-            for document, key, position, old in todo:
+            for document, key, position in todo:
                 if cancelled is not None and cancelled():
                     raise IndexCancelled()
                 doc_id = next_id
                 next_id += 1
-                writer.send(("begin", doc_id, old, str(document.path), key))
+                base = doc_id << 32
+                # Text left by a build that stopped before recording its document.
+                store.execute(
+                    f"DELETE FROM {table} WHERE id BETWEEN ? AND ?", (base, base | 0xFFFFFFFF)
+                )
+                writer.send(("begin", doc_id, str(document.path), key))
                 first_lines = array("I")
                 bodies: list[str] = []
                 for line, body in iter_paragraphs(self._blocks(document, cancelled)):
                     first_lines.append(line)
                     bodies.append(body)
                     if len(bodies) >= _BATCH:
-                        writer.send(("batch", doc_id, len(first_lines) - len(bodies), bodies))
+                        _store(store, table, writer, doc_id, len(first_lines), bodies)
                         bodies = []
                         if progress is not None:
                             progress(min(done + _done_bytes(document), total), total)
                 if bodies:
-                    writer.send(("batch", doc_id, len(first_lines) - len(bodies), bodies))
+                    _store(store, table, writer, doc_id, len(first_lines), bodies)
                 writer.send(("end", doc_id, first_lines.tobytes()))
-                self._docs[doc_id] = _DocInfo(doc_id, document, first_lines, position)
-                self._by_path[document.path] = doc_id
+                self._remember(doc_id, document, first_lines, position)
                 done += key[0]
                 if progress is not None:
                     progress(min(done, total), total)
-        except BaseException:
-            writer.send(("abort",))
-            writer.close()
-            raise
-        writer.close()
+        finally:
+            try:
+                writer.close()
+            finally:
+                if text_db is not None:
+                    text_db.close()
 
     def _db_id(self, path: Path) -> int | None:
         row = self._db.execute("SELECT id FROM docs WHERE path=?", (str(path),)).fetchone()
@@ -684,7 +695,7 @@ class SearchIndex:
         )
         rows = self._db.execute("SELECT term, doc FROM temp.vocab").fetchall()
         vocab = _Vocabulary.from_rows(rows)
-        paragraphs = self._db.execute("SELECT count(*) FROM para").fetchone()[0]
+        paragraphs = self._db.execute("SELECT count(*) FROM text.para").fetchone()[0]
         self._db.executemany(
             "INSERT OR REPLACE INTO meta VALUES (?, ?)",
             [*vocab.dump().items(), ("paragraphs", paragraphs)],
@@ -712,15 +723,13 @@ class SearchIndex:
             position = self._docs[old].position if old is not None else len(self._docs)
             if old is not None:
                 del self._docs[old]
+            stale = self._db_id(document.path)
+            if stale is not None:
+                _delete_rows(self._db, stale)
+            self._by_path.pop(document.path, None)
             key = _stat_key(document)
-            if key is None:
-                if old is not None:
-                    self._delete_doc(old)
-                    del self._by_path[document.path]
-            else:
-                self._index_documents(
-                    [(document, key, position, self._db_id(document.path))], None, None
-                )
+            if key is not None:
+                self._index_documents([(document, key, position)], None, None)
             self._compute_vocabulary()
 
     def close(self) -> None:
@@ -870,12 +879,15 @@ class SearchIndex:
         rows: list[tuple[int, str]] = []
         complete = True
         for bounds in ranges:
-            sql = "SELECT rowid, body FROM fts WHERE fts MATCH ?"
+            sql = (
+                "SELECT p.id, p.body FROM fts JOIN text.para AS p ON p.id = fts.rowid "
+                "WHERE fts MATCH ?"
+            )
             args: list[object] = [expr]
             if bounds is not None:
-                sql += " AND rowid BETWEEN ? AND ?"
+                sql += " AND fts.rowid BETWEEN ? AND ?"
                 args.extend(bounds)
-            sql += " ORDER BY rowid"
+            sql += " ORDER BY fts.rowid"
             if cap:
                 # Rows of documents outside the scope may come first: ask for more then.
                 wanted = cap if everything or bounds is not None else cap * 4
@@ -992,84 +1004,122 @@ def _done_bytes(document: Document) -> int:
     return document.size if not document.is_large else document.size // 2
 
 
-class _Writer:
-    """The thread that writes a build's batches to SQLite, in order, one document at a time."""
+def _store(
+    store: sqlite3.Connection,
+    table: str,
+    writer: _Writer,
+    doc_id: int,
+    count: int,
+    bodies: list[str],
+) -> None:
+    """Store one batch of paragraph text (committed), then have the writer index it."""
+    first = (doc_id << 32) + count - len(bodies)
+    store.execute("BEGIN")
+    store.executemany(
+        f"INSERT INTO {table}(id, body) VALUES (?, ?)",
+        zip(range(first, first + len(bodies)), bodies),
+    )
+    store.execute("COMMIT")
+    writer.send(("batch", doc_id, first, first + len(bodies) - 1, count))
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+
+class _Writer:
+    """Indexes stored batches into the FTS table, in a thread of its own (or inline)."""
+
+    def __init__(self, db: sqlite3.Connection, threaded: bool) -> None:
         self._db = db
-        self._queue: queue.Queue[tuple[object, ...] | None] = queue.Queue(maxsize=4)
         self._failure: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="seedreader-index", daemon=True)
-        self._thread.start()
+        self._queue: queue.Queue[tuple[object, ...] | None] = queue.Queue(maxsize=8)
+        self._thread: threading.Thread | None = None
+        if threaded:
+            self._thread = threading.Thread(target=self._run, name="seedreader-index", daemon=True)
+            self._thread.start()
 
     def send(self, message: tuple[object, ...]) -> None:
         if self._failure is not None:
             raise self._failure
-        self._queue.put(message)
+        if self._thread is None:
+            self._handle(message)
+        else:
+            self._queue.put(message)
 
     def close(self) -> None:
-        self._queue.put(None)
-        self._thread.join()
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
         if self._failure is not None:
             raise self._failure
 
     def _run(self) -> None:
-        db = self._db
-        in_transaction = False
         while (message := self._queue.get()) is not None:
-            if self._failure is not None:
-                continue  # drain until the builder notices
+            if self._failure is None:
+                try:
+                    self._handle(message)
+                except BaseException as exc:  # handed to the building thread
+                    self._failure = exc
+
+    def _handle(self, message: tuple[object, ...]) -> None:
+        # Each step is its own transaction: a read of the text file sees the batches committed
+        # since, and `indexed` always says which paragraphs the FTS index holds.
+        db = self._db
+        kind = message[0]
+        if kind == "begin":
+            _, doc_id, path, (size, mtime) = message  # type: ignore[misc]
+            db.execute(
+                "INSERT INTO docs(id, path, size, mtime_ns) VALUES (?, ?, ?, ?)",
+                (doc_id, path, size, mtime),
+            )
+        elif kind == "batch":
+            _, doc_id, first, last, count = message
+            db.execute("BEGIN")
             try:
-                kind = message[0]
-                if kind == "begin":
-                    _, doc_id, old, path, (size, mtime) = message
-                    db.execute("BEGIN")
-                    in_transaction = True
-                    if old is not None:
-                        _delete_rows(db, old)  # type: ignore[arg-type]
-                    db.execute(
-                        "INSERT INTO docs(id, path, size, mtime_ns) VALUES (?, ?, ?, ?)",
-                        (doc_id, path, size, mtime),
-                    )
-                elif kind == "batch":
-                    _, doc_id, start, bodies = message
-                    first = (doc_id << 32) + start  # type: ignore[operator]
-                    db.executemany(
-                        "INSERT INTO para(id, body) VALUES (?, ?)",
-                        zip(range(first, first + len(bodies)), bodies),  # type: ignore[arg-type]
-                    )
-                    db.execute(
-                        "INSERT INTO fts(rowid, body) SELECT id, body FROM para "
-                        "WHERE id BETWEEN ? AND ?",
-                        (first, first + len(bodies) - 1),  # type: ignore[arg-type]
-                    )
-                elif kind == "end":
-                    _, doc_id, first_lines = message
-                    db.execute(
-                        "UPDATE docs SET first_lines=?, complete=1 WHERE id=?",
-                        (first_lines, doc_id),
-                    )
-                    db.execute("COMMIT")
-                    in_transaction = False
-                elif kind == "abort" and in_transaction:
-                    db.execute("ROLLBACK")
-                    in_transaction = False
-            except BaseException as exc:  # handed to the building thread
-                self._failure = exc
-                if in_transaction:
-                    db.execute("ROLLBACK")
-                    in_transaction = False
+                db.execute(
+                    "INSERT INTO fts(rowid, body) SELECT id, body FROM text.para "
+                    "WHERE id BETWEEN ? AND ?",
+                    (first, last),
+                )
+                db.execute("UPDATE docs SET indexed=? WHERE id=?", (count, doc_id))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        elif kind == "end":
+            _, doc_id, first_lines = message
+            db.execute(
+                "UPDATE docs SET first_lines=?, complete=1 WHERE id=?", (first_lines, doc_id)
+            )
 
 
 def _delete_rows(db: sqlite3.Connection, doc_id: int) -> None:
-    lo, hi = doc_id << 32, (doc_id << 32) | 0xFFFFFFFF
-    db.execute(
-        "INSERT INTO fts(fts, rowid, body) SELECT 'delete', id, body FROM para "
-        "WHERE id BETWEEN ? AND ?",
-        (lo, hi),
-    )
-    db.execute("DELETE FROM para WHERE id BETWEEN ? AND ?", (lo, hi))
-    db.execute("DELETE FROM docs WHERE id=?", (doc_id,))
+    """Remove a document from the index: its FTS entries, text and record, in one transaction."""
+    lo = doc_id << 32
+    db.execute("BEGIN")
+    try:
+        row = db.execute("SELECT indexed FROM docs WHERE id=?", (doc_id,)).fetchone()
+        indexed = int(row[0]) if row is not None else 0
+        if indexed:
+            # A contentless FTS table forgets a row only when given its exact text again.
+            db.execute(
+                "INSERT INTO fts(fts, rowid, body) SELECT 'delete', id, body FROM text.para "
+                "WHERE id BETWEEN ? AND ?",
+                (lo, lo + indexed - 1),
+            )
+        db.execute("DELETE FROM text.para WHERE id BETWEEN ? AND ?", (lo, lo | 0xFFFFFFFF))
+        db.execute("DELETE FROM docs WHERE id=?", (doc_id,))
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _text_file(path: Path | None) -> str:
+    return ":memory:" if path is None else str(path.with_name(path.stem + "-text.sqlite"))
+
+
+def _files_of(path: Path) -> list[Path]:
+    """The index file, its text file and their WAL companions."""
+    text = Path(_text_file(path))
+    return [p.with_name(p.name + suffix) for p in (path, text) for suffix in ("", "-wal", "-shm")]
 
 
 def _has_table(db: sqlite3.Connection, name: str) -> bool:
