@@ -10,9 +10,12 @@ How it works, and why:
   vocabulary, never over the text; the query's last word also matches as a prefix.
 - FTS5 finds the candidate paragraphs that hold every query word (in some accepted form); Python
   then reads only those paragraphs to find lines, columns, phrases and proximity, and ranks.
+  Exact candidates are fetched first; a very common query ranks only the first few hundred
+  paragraphs in document order (`SearchResult.complete` is then False).
 
-The index file is keyed by the folder the documents share; inside it each document is keyed by
-path, size and modification time, so a changed file is re-indexed and the rest is reused.
+The index (two files: index and paragraph text) is keyed by the folder the documents share;
+inside it each document is keyed by path, size and modification time, so a changed file is
+re-indexed and the rest is reused.
 """
 
 from __future__ import annotations
@@ -649,6 +652,8 @@ class SearchIndex:
                     if len(bodies) >= _BATCH:
                         _store(store, table, writer, doc_id, len(first_lines), bodies)
                         bodies = []
+                        if cancelled is not None and cancelled():
+                            raise IndexCancelled()
                         if progress is not None:
                             progress(min(done + _done_bytes(document), total), total)
                 if bodies:

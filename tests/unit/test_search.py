@@ -325,6 +325,52 @@ def test_cancel_and_progress(tmp_path: Path) -> None:
     assert seen and seen[-1][0] == seen[-1][1]
 
 
+def test_stopped_build_is_undone_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import seedreader.search as search
+
+    monkeypatch.setattr(search, "_BATCH", 3)
+    text = "".join(f"para {i} zebra\n\n" for i in range(40))
+    docs = [write(tmp_path, f"{i}.txt", text) for i in range(3)]
+    polls = iter(range(1000))
+    cache = tmp_path / "cache"
+    with pytest.raises(IndexCancelled):
+        SearchIndex.build(docs, cancelled=lambda: next(polls) > 4, cache_dir=cache)
+    index = SearchIndex.build([Document(d.path) for d in docs], cache_dir=cache)
+    assert len(index.search("zebra", limit=0).hits) == 120
+    index.close()
+    docs[1].path.write_text("para zebra\n", encoding="utf-8")
+    os.utime(docs[1].path, ns=(5, 5))
+    index = SearchIndex.build([Document(d.path) for d in docs], cache_dir=cache)
+    assert len(index.search("zebra", limit=0).hits) == 81
+    assert index.search("para 39 zebra", limit=0).total == 2  # the FTS index is consistent
+
+
+def test_searches_while_updating(tmp_path: Path) -> None:
+    import threading
+
+    docs = [write(tmp_path, f"{i}.txt", f"zebra {i}\n\nokapi\n") for i in range(4)]
+    index = SearchIndex.build(docs, cache_dir=tmp_path / "cache")
+    failures: list[BaseException] = []
+
+    def hammer() -> None:
+        try:
+            for _ in range(30):
+                assert len(index.search("zebra").hits) == 4
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=hammer) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for i in range(5):
+        docs[0].path.write_text(f"zebra changed {i}\n", encoding="utf-8")
+        index.update(Document(docs[0].path))
+    for thread in threads:
+        thread.join()
+    assert not failures
+    assert lines_of(index, "changed") == ["zebra changed 4"]
+
+
 def test_unreadable_document_is_reported_not_raised(tmp_path: Path) -> None:
     good = write(tmp_path, "a.txt", "alpha\n")
     (tmp_path / "b.bin").write_bytes(b"\x00\x01\x02" * 1000)
