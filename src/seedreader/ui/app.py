@@ -53,6 +53,7 @@ class ReaderScreen(Screen[None]):
         self.current: int | None = None
         """Index of the document on screen."""
         self._places = state.all()
+        self._labels = _labels(library)
         self._index_progress: dict[Path, float] = {}
         self._messages = messages or []
         self.notes_store: NotesStore | None = None
@@ -80,6 +81,10 @@ class ReaderScreen(Screen[None]):
             yield DocumentView(id="document")
         yield StatusBar(id="status-bar")
 
+    def label_of(self, document: Document) -> str:
+        """How a document is named in lists: its path below the folder the library shares."""
+        return self._labels.get(document.path, document.name)
+
     @property
     def view(self) -> DocumentView:
         return self.query_one(DocumentView)
@@ -104,6 +109,7 @@ class ReaderScreen(Screen[None]):
         from seedreader.ui.widgets.search_panel import SearchPanel
 
         panel = SearchPanel(id="search-panel")
+        panel.label_of = self.label_of
         panel.display = False
         await self.mount(panel, before=self.query_one(StatusBar))
         await self.mount(Footer())
@@ -178,7 +184,9 @@ class ReaderScreen(Screen[None]):
             read = 0.0
             if place is not None and lines:
                 read = min((place.furthest + 1) / lines, 1.0)
-            entries.append(LibraryEntry(document, lines if loaded else None, read))
+            entries.append(
+                LibraryEntry(document, self.label_of(document), lines if loaded else None, read)
+            )
         for panel in self.query(LibraryPanel):
             panel.show_entries(entries, self.current or 0)
 
@@ -447,7 +455,8 @@ class ReaderScreen(Screen[None]):
             if note is not None:
                 self._open_note(note)
 
-        self.app.push_screen(AllNotesScreen(notes), chosen)
+        labels = {str(path): label for path, label in self._labels.items()}
+        self.app.push_screen(AllNotesScreen(notes, labels), chosen)
 
     def _open_note(self, note: Note) -> None:
         paths = [str(document.path) for document in self.library]
@@ -755,16 +764,13 @@ class ReaderScreen(Screen[None]):
     def action_pick_document(self) -> None:
         from seedreader.ui.screens.picker import PickerScreen
 
-        names = [document.name for document in self.library]
-        labels = [str(document.path) for document in self.library]
-        common = _common_parent(labels)
-        labels = [label[len(common) :] for label in labels]
+        labels = [self.label_of(document) for document in self.library]
 
         def chosen(index: int | None) -> None:
             if index is not None and self.open_index(index):
                 self._refresh_library()
 
-        self.app.push_screen(PickerScreen([*labels] if common else names, labels), chosen)
+        self.app.push_screen(PickerScreen(labels, labels), chosen)
 
     def action_help(self) -> None:
         from seedreader.ui.screens.help import HelpScreen
@@ -795,6 +801,13 @@ def _common_parent(paths: list[str]) -> str:
 
     common = os.path.commonpath(paths)
     return common.rstrip("/") + "/"
+
+
+def _labels(library: Library) -> dict[Path, str]:
+    """Each document's path relative to the folder all of them share ("fortunes/art")."""
+    paths = [str(document.path) for document in library]
+    common = _common_parent(paths)
+    return {document.path: str(document.path)[len(common) :] for document in library}
 
 
 def _document_commands() -> type[Provider]:

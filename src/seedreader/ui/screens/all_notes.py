@@ -40,9 +40,10 @@ class AllNotesScreen(ModalScreen[Note | None]):
         Binding("up", "move(-1)", "Up", show=False),
     ]
 
-    def __init__(self, notes: list[Note]) -> None:
+    def __init__(self, notes: list[Note], labels: dict[str, str] | None = None) -> None:
         super().__init__()
         self._notes = notes
+        self._labels = labels or {}
         self._shown: list[int] = []
 
     def compose(self) -> ComposeResult:
@@ -65,7 +66,7 @@ class AllNotesScreen(ModalScreen[Note | None]):
         for index in self._shown:
             note = self._notes[index]
             placed = PlacedNote(note, "exact", note.anchor.start_line, note.anchor.end_line)
-            name = note.path.rsplit("/", 1)[-1]
+            name = self._labels.get(note.path, note.path.rsplit("/", 1)[-1])
             options.add_option(Option(note_prompt(placed, name=name)))
         if self._shown:
             options.highlighted = 0

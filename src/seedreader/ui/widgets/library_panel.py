@@ -18,6 +18,8 @@ class LibraryEntry:
     """What the panel shows of one document."""
 
     document: Document
+    label: str
+    """The name shown: the path below the folder the library shares."""
     lines: int | None
     read: float
     """Fraction read, 0..1."""
@@ -41,7 +43,10 @@ class LibraryPanel(OptionList):
     @staticmethod
     def _prompt(entry: LibraryEntry) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(sanitize(entry.document.name))
+        folder, _, name = entry.label.rpartition("/")
+        if folder:
+            text.append(sanitize(folder) + "/", style="dim")
+        text.append(sanitize(name))
         detail = Text(style="dim")
         if entry.lines is not None:
             detail.append(f"\n{entry.lines:,} lines")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -13,7 +14,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from seedreader.documents import sanitize
+from seedreader.documents import Document, sanitize
 from seedreader.search import Hit, SearchResult
 
 SNIPPET_WIDTH = 90
@@ -95,6 +96,8 @@ class SearchPanel(Vertical):
         self.scope_all = True
         """Search every document (True) or only the one on screen."""
         self.hits: list[Hit] = []
+        self.label_of: Callable[[Document], str] = lambda document: document.name
+        """How a document is named in the hits (set by the screen)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="search-top"):
@@ -142,7 +145,7 @@ class SearchPanel(Vertical):
 
     def _prompt(self, hit: Hit) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(sanitize(hit.document.name), style="bold")
+        text.append(sanitize(self.label_of(hit.document)), style="bold")
         text.append(f":{hit.line + 1}", style="dim")
         text.append("  ")
         # One row per hit: the snippet gets what the name leaves of the list's width.
