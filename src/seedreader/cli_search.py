@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -64,13 +65,15 @@ def main(argv: list[str]) -> int:
         index = SearchIndex.build(scan.documents, progress=progress)
     except IndexCancelled:  # pragma: no cover - nothing cancels from the shell
         return EXIT_ERROR
-    except OSError as exc:
+    except (OSError, sqlite3.Error) as exc:
         return error(f"cannot build the search index: {exc}")
     finally:
         if progress is not None:
             print("\r\x1b[K", end="", file=sys.stderr, flush=True)
     try:
         result = index.search(options.query, limit=options.limit, exact=options.exact)
+    except sqlite3.Error as exc:
+        return error(f"search failed: {exc}")
     finally:
         index.close()
     _print_hits(result, json_lines=options.json, colour=_wants_colour())

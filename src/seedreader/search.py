@@ -520,7 +520,16 @@ class SearchIndex:
 
             cache_dir = default_cache_dir()
         index = cls._open(_index_path(docs, cache_dir))
-        index._refresh(docs, progress, cancelled)
+        try:
+            index._refresh(docs, progress, cancelled)
+        except sqlite3.Error:
+            if index.path is None:
+                raise
+            # The cache file failed under us (disk full, another process writing it at the
+            # same moment): it is only a cache, so index in memory this time.
+            index.close()
+            index = cls(cls._connect(None), None)
+            index._refresh(docs, progress, cancelled)
         return index
 
     @classmethod

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -314,6 +316,26 @@ def test_unwritable_cache_falls_back_to_memory(tmp_path: Path) -> None:
     blocker.write_text("x")
     index = SearchIndex.build([doc], cache_dir=blocker / "cache")
     assert index.path is None and lines_of(index, "alpha") == ["alpha beta"]
+
+
+def test_failing_cache_file_falls_back_to_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import seedreader.search as search
+
+    doc = write(tmp_path, "a.txt", "alpha beta\n")
+
+    store = search._store
+
+    def broken(*args: Any) -> None:
+        if args[1] == "para":  # the cache file's text connection, not the in-memory index
+            raise sqlite3.OperationalError("disk I/O error")
+        store(*args)
+
+    monkeypatch.setattr(search, "_store", broken)
+    index = SearchIndex.build([doc], cache_dir=tmp_path / "cache")
+    assert index.path is None
+    assert lines_of(index, "alpha") == ["alpha beta"]
 
 
 def test_cancel_and_progress(tmp_path: Path) -> None:
