@@ -374,24 +374,27 @@ def iter_paragraphs(blocks: Iterable[tuple[int, str]]) -> Iterator[tuple[int, st
             text = carry + "\n" + text
             first = carry_line
             carry = None
-        # With a LF in front, every line starts after a LF and a separator line is a match.
+        # With a LF in front, every line starts after a LF and each separator line is a match.
         text = "\n" + text
-        counted = 0
-        newlines = 0
+        line = first
         prev = 0
         for m in _SEPARATOR.finditer(text):
             s = m.start()
             if s > prev:
-                newlines += text.count("\n", counted, prev)
-                counted = prev
-                yield from _windows(first + newlines, text[prev + 1 : s])
+                body = text[prev + 1 : s]
+                breaks = body.count("\n")
+                if breaks < MAX_PARAGRAPH_LINES and "\t" not in body:
+                    yield line, body
+                else:
+                    yield from _windows(line, body)
+                line += breaks + 1
+            line += 1  # the separator line
             prev = m.end()
         if prev < len(text):
-            newlines += text.count("\n", counted, prev)
             if current is not None:
-                carry, carry_line = text[prev + 1 :], first + newlines  # may go on
+                carry, carry_line = text[prev + 1 :], line  # may go on in the next block
             else:
-                yield from _windows(first + newlines, text[prev + 1 :])
+                yield from _windows(line, text[prev + 1 :])
 
 
 def _windows(line: int, body: str) -> Iterator[tuple[int, str]]:
