@@ -628,7 +628,9 @@ class SearchIndex:
 
         This thread cuts paragraphs and stores their text (second connection, `text` file)
         while a writer thread has SQLite tokenize the batches stored before into the FTS index:
-        tokenizing runs in C without the GIL, so the two overlap on two cores.
+        tokenizing runs in C without the GIL, so the two overlap on two cores. A batch may hold
+        many small documents: one transaction each for a folder of small files would cost more
+        than indexing them.
         """
         if not todo:
             return
@@ -638,46 +640,43 @@ class SearchIndex:
                 _text_file(self._path), check_same_thread=False, timeout=30, isolation_level=None
             )
             text_db.execute("PRAGMA synchronous=OFF")
-        writer = _Writer(self._db, threaded=text_db is not None)
-        store = text_db if text_db is not None else self._db
-        table = "para" if text_db is not None else "text.para"
+        batch = _Batch(
+            text_db if text_db is not None else self._db,
+            "para" if text_db is not None else "text.para",
+            _Writer(self._db, threaded=text_db is not None),
+        )
         total = sum(item[1][0] for item in todo) or 1
         done = 0
         next_id = (self._db.execute("SELECT max(id) FROM docs").fetchone()[0] or 0) + 1
+        # Text left by a build that stopped before recording its documents.
+        batch.store.execute(f"DELETE FROM {batch.table} WHERE id >= ?", (next_id << 32,))
         try:
             for document, key, position in todo:
                 if cancelled is not None and cancelled():
                     raise IndexCancelled()
                 doc_id = next_id
                 next_id += 1
-                base = doc_id << 32
-                # Text left by a build that stopped before recording its document.
-                store.execute(
-                    f"DELETE FROM {table} WHERE id BETWEEN ? AND ?", (base, base | 0xFFFFFFFF)
-                )
-                writer.send(("begin", doc_id, str(document.path), key))
+                batch.begin(doc_id, str(document.path), key)
                 first_lines = array("I")
-                bodies: list[str] = []
+                base = doc_id << 32
                 for line, body in iter_paragraphs(self._blocks(document, cancelled)):
+                    batch.add(base + len(first_lines), body)
                     first_lines.append(line)
-                    bodies.append(body)
-                    if len(bodies) >= _BATCH:
-                        _store(store, table, writer, doc_id, len(first_lines), bodies)
-                        bodies = []
-                        if cancelled is not None and cancelled():
-                            raise IndexCancelled()
+                    if batch.full():
+                        batch.flush()
                         if progress is not None:
                             progress(min(done + _done_bytes(document), total), total)
-                if bodies:
-                    _store(store, table, writer, doc_id, len(first_lines), bodies)
-                writer.send(("end", doc_id, first_lines.tobytes()))
+                        if cancelled is not None and cancelled():
+                            raise IndexCancelled()
+                batch.end(doc_id, first_lines)
                 self._remember(doc_id, document, first_lines, position)
                 done += key[0]
                 if progress is not None:
                     progress(min(done, total), total)
+            batch.flush()
         finally:
             try:
-                writer.close()
+                batch.writer.close()
             finally:
                 if text_db is not None:
                     text_db.close()
@@ -1021,23 +1020,48 @@ def _done_bytes(document: Document) -> int:
     return document.size if not document.is_large else document.size // 2
 
 
-def _store(
-    store: sqlite3.Connection,
-    table: str,
-    writer: _Writer,
-    doc_id: int,
-    count: int,
-    bodies: list[str],
-) -> None:
-    """Store one batch of paragraph text (committed), then have the writer index it."""
-    first = (doc_id << 32) + count - len(bodies)
-    store.execute("BEGIN")
-    store.executemany(
-        f"INSERT INTO {table}(id, body) VALUES (?, ?)",
-        zip(range(first, first + len(bodies)), bodies),
-    )
-    store.execute("COMMIT")
-    writer.send(("batch", doc_id, first, first + len(bodies) - 1, count))
+class _Batch:
+    """Paragraphs (of one or more documents) stored together, then indexed together."""
+
+    def __init__(self, store: sqlite3.Connection, table: str, writer: _Writer) -> None:
+        self.store = store
+        self.table = table
+        self.writer = writer
+        self._ids: list[int] = []
+        self._bodies: list[str] = []
+        self._begun: list[tuple[int, str, int, int]] = []
+        self._counts: dict[int, int] = {}
+        self._ended: list[tuple[bytes, int]] = []
+
+    def begin(self, doc_id: int, path: str, key: tuple[int, int]) -> None:
+        self._begun.append((doc_id, path, *key))
+        self._counts[doc_id] = 0
+
+    def add(self, rowid: int, body: str) -> None:
+        self._ids.append(rowid)
+        self._bodies.append(body)
+        doc_id = rowid >> 32
+        self._counts[doc_id] = (rowid & 0xFFFFFFFF) + 1
+
+    def end(self, doc_id: int, first_lines: array) -> None:
+        self._ended.append((first_lines.tobytes(), doc_id))
+
+    def full(self) -> bool:
+        return len(self._bodies) >= _BATCH
+
+    def flush(self) -> None:
+        """Store the text (committed, so the writer's connection sees it), then send it on."""
+        if not (self._bodies or self._begun or self._ended):
+            return
+        span = (self._ids[0], self._ids[-1]) if self._ids else None
+        if self._bodies:
+            self.store.execute("BEGIN")
+            self.store.executemany(
+                f"INSERT INTO {self.table}(id, body) VALUES (?, ?)", zip(self._ids, self._bodies)
+            )
+            self.store.execute("COMMIT")
+        self.writer.send(("batch", self._begun, span, list(self._counts.items()), self._ended))
+        self._ids, self._bodies, self._begun, self._ended, self._counts = [], [], [], [], {}
 
 
 class _Writer:
@@ -1076,35 +1100,34 @@ class _Writer:
                     self._failure = exc
 
     def _handle(self, message: tuple[object, ...]) -> None:
-        # Each step is its own transaction: a read of the text file sees the batches committed
+        # One transaction per batch: its read of the text file sees the batches committed
         # since, and `indexed` always says which paragraphs the FTS index holds.
         db = self._db
-        kind = message[0]
-        if kind == "begin":
-            _, doc_id, path, (size, mtime) = message  # type: ignore[misc]
-            db.execute(
+        _, begun, span, counts, ended = message
+        db.execute("BEGIN")
+        try:
+            db.executemany(
                 "INSERT INTO docs(id, path, size, mtime_ns) VALUES (?, ?, ?, ?)",
-                (doc_id, path, size, mtime),
+                begun,  # type: ignore[arg-type]
             )
-        elif kind == "batch":
-            _, doc_id, first, last, count = message
-            db.execute("BEGIN")
-            try:
+            if span is not None:
                 db.execute(
                     "INSERT INTO fts(rowid, body) SELECT id, body FROM text.para "
                     "WHERE id BETWEEN ? AND ?",
-                    (first, last),
+                    span,  # type: ignore[arg-type]
                 )
-                db.execute("UPDATE docs SET indexed=? WHERE id=?", (count, doc_id))
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-        elif kind == "end":
-            _, doc_id, first_lines = message
-            db.execute(
-                "UPDATE docs SET first_lines=?, complete=1 WHERE id=?", (first_lines, doc_id)
+            db.executemany(
+                "UPDATE docs SET indexed=? WHERE id=?",
+                [(count, doc_id) for doc_id, count in counts],  # type: ignore[attr-defined]
             )
+            db.executemany(
+                "UPDATE docs SET first_lines=?, complete=1 WHERE id=?",
+                ended,  # type: ignore[arg-type]
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
 
 def _delete_rows(db: sqlite3.Connection, doc_id: int) -> None:

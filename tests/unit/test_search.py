@@ -325,14 +325,14 @@ def test_failing_cache_file_falls_back_to_memory(
 
     doc = write(tmp_path, "a.txt", "alpha beta\n")
 
-    store = search._store
+    flush = search._Batch.flush
 
-    def broken(*args: Any) -> None:
-        if args[1] == "para":  # the cache file's text connection, not the in-memory index
+    def broken(self: Any) -> None:
+        if self.table == "para":  # the cache file's text connection, not the in-memory index
             raise sqlite3.OperationalError("disk I/O error")
-        store(*args)
+        flush(self)
 
-    monkeypatch.setattr(search, "_store", broken)
+    monkeypatch.setattr(search._Batch, "flush", broken)
     index = SearchIndex.build([doc], cache_dir=tmp_path / "cache")
     assert index.path is None
     assert lines_of(index, "alpha") == ["alpha beta"]
