@@ -59,6 +59,20 @@ class _Screen(pyte.Screen):
     (ZWJ, ZWSP, variation selectors...) sticks to the cell before it: pyte 0.8.2 drops the
     rest of the text it was given at such a character, which would fake misalignment."""
 
+    overflows: list[int]
+    """Rows where the app drew past the right edge: it counted a character narrower than the
+    terminal does, so everything after it on that row was misplaced."""
+
+    def __init__(self, columns: int, lines: int) -> None:
+        self.overflows = []
+        super().__init__(columns, lines)
+
+    def _draw_run(self, text: str) -> None:
+        width = len(text) if text.isascii() else sum(max(wcwidth(ch), 0) for ch in text)
+        if self.cursor.x + width > self.columns:
+            self.overflows.append(self.cursor.y)
+        super().draw(text)
+
     def draw(self, data: str) -> None:
         start = 0
         for match in _ZERO_WIDTH_RUN.finditer(data):
@@ -66,7 +80,7 @@ class _Screen(pyte.Screen):
             if wcwidth(char) > 0 or unicodedata.combining(char):
                 continue
             if match.start() > start:
-                super().draw(data[start : match.start()])
+                self._draw_run(data[start : match.start()])
             start = match.end()
             line = self.buffer[self.cursor.y]
             x = self.cursor.x - 1
@@ -75,7 +89,7 @@ class _Screen(pyte.Screen):
                     x -= 1  # the stub cell after a wide character
                 line[x] = line[x]._replace(data=line[x].data + char)
         if start < len(data):
-            super().draw(data[start:])
+            self._draw_run(data[start:])
 
 
 class Terminal:

@@ -145,3 +145,15 @@ def test_keys_typed_just_before_ctrl_s_are_saved(spawn: Spawn, data_dir: Path) -
     assert terminal.wait_exit() == 0
     with NotesStore(data_dir) as store:
         assert [note.body for note in store.all_notes()] == ["first half second half"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: keys that arrive before a pushed screen is active go to the old screen: "
+    "':150' then Enter typed at once (as vim users do) leaves the cursor on line 1",
+)
+def test_go_to_line_typed_at_once(spawn: Spawn) -> None:
+    terminal = spawn("seeds/")
+    terminal.wait_for("/ Search")
+    terminal.send(b":30\r")
+    terminal.wait_until(lambda _: terminal.cursor_line() == 30, 3, "line 30")
