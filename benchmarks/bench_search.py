@@ -16,7 +16,6 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -71,7 +70,9 @@ def _wall(command: list[str], env: dict[str, str], runs: int) -> float | None:
     for _ in range(runs + 1):  # the first run warms the caches and is not counted
         start = time.perf_counter()
         # Output into a pipe, as a user would read it: grep-likes stop early on /dev/null.
-        subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False
+        )
         times.append(time.perf_counter() - start)
     return median(times[1:])
 
@@ -89,7 +90,9 @@ def _cli_rows(target: Path, cache: Path, runs: int) -> tuple[list[str], bool]:
         assert ours is not None
         cells = [f"`{query}`", fmt_ms(ours)]
         for peer in (rg, ug):
-            cells.append("not installed" if peer is None else f"{fmt_ms(peer)} ({fmt_ratio(ours / peer)})")
+            cells.append(
+                "not installed" if peer is None else f"{fmt_ms(peer)} ({fmt_ratio(ours / peer)})"
+            )
         if ug is not None:
             ok = ok and ours <= ug
         rows.append("| " + " | ".join(cells) + " |")
@@ -131,8 +134,10 @@ def _section(
         "",
         "| measure | seedreader |",
         "|---|---:|",
-        f"| index build (fresh cache, median of {build_runs}) | {build:.2f} s = "
-        f"{figures['mbs']:.1f} MB/s |",
+        (
+            f"| index build (fresh cache, median of {build_runs}) | {build:.2f} s = "
+            f"{figures['mbs']:.1f} MB/s |"
+        ),
         f"| cached index load (median of {runs}) | {fmt_ms(figures['load'])} |",
         f"| keystroke p50 ({len(keys)} prefixes, top 50) | {fmt_ms(figures['p50'])} |",
         f"| keystroke p95 | {fmt_ms(figures['p95'])} |",
@@ -154,11 +159,23 @@ def run(work: Path, quick: bool) -> str:
     if not CORPUS.is_dir():
         return "## Search\n\n../shared/corpus is missing: not measured.\n"
     corpus_lines, corpus, corpus_cli = _section(
-        "Corpus", [CORPUS], CORPUS, work / "search-cache-corpus", runs, typing_runs, 1 if quick else 3
+        "Corpus",
+        [CORPUS],
+        CORPUS,
+        work / "search-cache-corpus",
+        runs,
+        typing_runs,
+        1 if quick else 3,
     )
     big = large_file(work, 100)
     big_lines, large, large_cli = _section(
-        "make-large 100 MB", [big], big, work / "search-cache-large", runs, typing_runs, 1 if quick else 2
+        "make-large 100 MB",
+        [big],
+        big,
+        work / "search-cache-large",
+        runs,
+        typing_runs,
+        1 if quick else 2,
     )
     targets = [
         f"| keystroke p95 on 100 MB <= 50 ms | {fmt_ms(large['p95'])} | {verdict(large['p95'] <= 0.05)} |",

@@ -37,7 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
         "paths", nargs="*", metavar="PATH", help="files or folders (default: the current folder)"
     )
     parser.add_argument(
-        "--limit", type=int, default=20, metavar="N", help="show at most N hits (0: all; default 20)"
+        "--limit",
+        type=int,
+        default=20,
+        metavar="N",
+        help="show at most N hits (0: all; default 20)",
     )
     parser.add_argument("--json", action="store_true", help="one JSON object per hit and line")
     parser.add_argument("--exact", action="store_true", help="no typo tolerance, whole words only")
@@ -82,7 +86,9 @@ def main(argv: list[str]) -> int:
 
 
 def _wants_colour() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    return (
+        sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    )
 
 
 _last_percent = -1
@@ -118,8 +124,8 @@ def format_hit(hit: Hit, colour: bool) -> str:
         parts.append(f"{_MATCH}{text[start:end]}{_RESET}")
         pos = end
     parts.append(text[pos:])
-    return (
-        f"{_PATH}{path}{_RESET}:{_NUMBER}{hit.line + 1}{_RESET}:{hit.column + 1}: " + "".join(parts)
+    return f"{_PATH}{path}{_RESET}:{_NUMBER}{hit.line + 1}{_RESET}:{hit.column + 1}: " + "".join(
+        parts
     )
 
 
@@ -147,9 +153,7 @@ def _print_hits(result: SearchResult, json_lines: bool, colour: bool) -> None:
 def _print_suggestions(result: SearchResult) -> None:
     by_word: dict[str, list[str]] = {}
     for suggestion in result.suggestions:
-        by_word.setdefault(suggestion.query, []).append(
-            f"{suggestion.word} ({suggestion.count})"
-        )
+        by_word.setdefault(suggestion.query, []).append(f"{suggestion.word} ({suggestion.count})")
     for word, choices in by_word.items():
         print(
             f"seedreader: no exact match for {sanitize(word)!r}; did you mean: "

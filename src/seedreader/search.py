@@ -254,7 +254,8 @@ class _Variant(NamedTuple):
     kind: str
     edits: int
     cost: float
-    count: int
+    paragraphs: int
+    """Paragraphs holding the word."""
 
 
 # --- the vocabulary --------------------------------------------------------------------------
@@ -266,9 +267,9 @@ class _Vocabulary:
     def __init__(
         self,
         words: list[str],
-        counts: array,
+        counts: array[int],
         spellings: dict[str, list[str]],
-        order: array | None = None,
+        order: array[int] | None = None,
     ) -> None:
         self.words = words
         """Normalized words, sorted."""
@@ -448,9 +449,11 @@ as another has SQLite tokenize it: two threads, neither waiting on the other's G
 class _DocInfo:
     """An indexed document: its id in the index, paragraph first lines, place in the library."""
 
-    __slots__ = ("id", "document", "first_lines", "position")
+    __slots__ = ("document", "first_lines", "id", "position")
 
-    def __init__(self, id_: int, document: Document, first_lines: array, position: int) -> None:
+    def __init__(
+        self, id_: int, document: Document, first_lines: array[int], position: int
+    ) -> None:
         self.id = id_
         self.document = document
         self.first_lines = first_lines
@@ -460,7 +463,7 @@ class _DocInfo:
 class _Occurrence:
     """A word of a paragraph that matches a query slot."""
 
-    __slots__ = ("start", "end", "raw", "variant", "line", "column")
+    __slots__ = ("column", "end", "line", "raw", "start", "variant")
 
     def __init__(self, start: int, end: int, raw: str, variant: _Variant) -> None:
         self.start = start  # offset in the paragraph's text
@@ -474,7 +477,7 @@ class _Occurrence:
 class _Found:
     """The matches of one term in one paragraph (each a run of adjacent words)."""
 
-    __slots__ = ("term", "matches")
+    __slots__ = ("matches", "term")
 
     def __init__(self, term: int) -> None:
         self.term = term
@@ -614,7 +617,9 @@ class SearchIndex:
             if todo or stale or not self._load_vocabulary():
                 self._compute_vocabulary()
 
-    def _remember(self, doc_id: int, document: Document, first_lines: array, position: int) -> None:
+    def _remember(
+        self, doc_id: int, document: Document, first_lines: array[int], position: int
+    ) -> None:
         self._docs[doc_id] = _DocInfo(doc_id, document, first_lines, position)
         self._by_path[document.path] = doc_id
 
@@ -787,7 +792,9 @@ class SearchIndex:
             return SearchResult((), (), 0)
         with self._lock:
             vocab = self._vocab
-            variants = [[self._variants(slot, exact, vocab) for slot in term.slots] for term in terms]
+            variants = [
+                [self._variants(slot, exact, vocab) for slot in term.slots] for term in terms
+            ]
             suggestions = self._suggestions(terms, vocab)
             if any(not slot_variants for term in variants for slot_variants in term):
                 return SearchResult((), tuple(suggestions), 0)
@@ -873,7 +880,9 @@ class SearchIndex:
         def expression(keep: Callable[[_Variant], bool]) -> str | None:
             groups: list[str] = []
             for slot_variants in (s for t in variants for s in t):
-                tokens = [tok for v in slot_variants if keep(v) for tok in self._vocab.tokens(v.norm)]
+                tokens = [
+                    tok for v in slot_variants if keep(v) for tok in self._vocab.tokens(v.norm)
+                ]
                 if not tokens:
                     return None
                 groups.append("(" + " OR ".join(map(_fts_quote, dict.fromkeys(tokens))) + ")")
@@ -930,7 +939,7 @@ class SearchIndex:
                     lookup.setdefault(v.norm, []).append((t, s, v))
         # Rarer terms weigh more: a line holding the rare word beats one holding the common one.
         pattern = _variant_pattern(lookup)
-        totals = [max(sum(v.count for v in term_variants[0]), 1) for term_variants in variants]
+        totals = [max(sum(v.paragraphs for v in term_variants[0]), 1) for term_variants in variants]
         weights = [math.log(1 + self._paragraphs / total) for total in totals]
         out: list[tuple[tuple[float, int, int], Callable[[], Hit]]] = []
         for rowid, body in rows:
@@ -971,7 +980,7 @@ def _small_text(document: Document) -> str | None:
     text, _ = decode_bytes(data)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text[:-1] if text.endswith("\n") else text
+    return text.removesuffix("\n")
 
 
 def _large_blocks(
@@ -1007,8 +1016,7 @@ def _large_blocks(
             rest = data[cut:]
             if "\r" in text:
                 text = text.replace("\r\n", "\n").replace("\r", "\n")
-            if text.endswith("\n"):
-                text = text[:-1]
+            text = text.removesuffix("\n")
             yield line, text
             line += text.count("\n") + 1
             if at_end:
@@ -1043,7 +1051,7 @@ class _Batch:
         doc_id = rowid >> 32
         self._counts[doc_id] = (rowid & 0xFFFFFFFF) + 1
 
-    def end(self, doc_id: int, first_lines: array) -> None:
+    def end(self, doc_id: int, first_lines: array[int]) -> None:
         self._ended.append((first_lines.tobytes(), doc_id))
 
     def full(self) -> bool:
@@ -1096,7 +1104,7 @@ class _Writer:
             if self._failure is None:
                 try:
                     self._handle(message)
-                except BaseException as exc:  # handed to the building thread
+                except BaseException as exc:  # noqa: BLE001 - handed to the building thread
                     self._failure = exc
 
     def _handle(self, message: tuple[object, ...]) -> None:
@@ -1184,7 +1192,9 @@ def _match_paragraph(
 ) -> list[_Found] | None:
     """Every match of every term in a paragraph, or None when a term is missing."""
     slot_hits: list[list[list[_Occurrence]]] = [[[] for _ in term.slots] for term in terms]
-    words = pattern.finditer(body) if pattern is not None and body.isascii() else _WORD.finditer(body)
+    words = (
+        pattern.finditer(body) if pattern is not None and body.isascii() else _WORD.finditer(body)
+    )
     for m in words:
         raw = m.group()
         targets = lookup.get(normalize(raw))
@@ -1278,7 +1288,8 @@ def _line_hits(
         share = sum(weights[t] for t in mine) / weight_sum
         proximity = 1.0 if n_terms == 1 else _proximity(all_on_line[line_no], len(mine))
         popularity = (
-            sum(min(m[0].variant.count / totals[t], 1.0) for t, (_, m) in mine.items()) / n_terms
+            sum(min(m[0].variant.paragraphs / totals[t], 1.0) for t, (_, m) in mine.items())
+            / n_terms
         )
         score = round(10_000 - 1_000 * cost + 100 * share + 10 * proximity + popularity, 4)
         chosen = [mine[t][1] if t in mine else best[t][1] for t in range(n_terms)]

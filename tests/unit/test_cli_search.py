@@ -136,5 +136,6 @@ def test_runs_as_a_command() -> None:
         [sys.executable, "-m", "seedreader", "search", "Apathurai", str(SEEDS)],
         capture_output=True,
         text=True,
+        check=False,
     )
     assert out.returncode == 0 and "Appathurai" in out.stdout and not out.stderr.count("Trace")

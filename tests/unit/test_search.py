@@ -87,8 +87,11 @@ def test_quoted_phrase_is_exact(seeds: SearchIndex) -> None:
     found = lines_of(seeds, '"air strikes"', limit=0)
     assert len(found) == 3
     assert all("air strikes" in line for line in found)
-    with_air_strike = [line for line in SEEDS.glob("*.txt").__next__().read_text().splitlines()
-                       if "air strike" in line and "air strikes" not in line]
+    with_air_strike = [
+        line
+        for line in SEEDS.glob("*.txt").__next__().read_text().splitlines()
+        if "air strike" in line and "air strikes" not in line
+    ]
     assert with_air_strike and not set(with_air_strike) & set(found)
 
 
@@ -249,8 +252,7 @@ def test_paragraphs_across_blocks() -> None:
 
 
 def test_large_document_lines_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import seedreader.documents as documents
-    import seedreader.search as search
+    from seedreader import documents, search
 
     monkeypatch.setattr(documents, "SMALL_FILE", 1000)
     monkeypatch.setattr(documents, "CHUNK", 300)
@@ -321,7 +323,7 @@ def test_unwritable_cache_falls_back_to_memory(tmp_path: Path) -> None:
 def test_failing_cache_file_falls_back_to_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import seedreader.search as search
+    from seedreader import search
 
     doc = write(tmp_path, "a.txt", "alpha beta\n")
 
@@ -348,7 +350,7 @@ def test_cancel_and_progress(tmp_path: Path) -> None:
 
 
 def test_stopped_build_is_undone_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import seedreader.search as search
+    from seedreader import search
 
     monkeypatch.setattr(search, "_BATCH", 3)
     text = "".join(f"para {i} zebra\n\n" for i in range(40))
@@ -378,7 +380,7 @@ def test_searches_while_updating(tmp_path: Path) -> None:
         try:
             for _ in range(30):
                 assert len(index.search("zebra").hits) == 4
-        except BaseException as exc:  # reported below
+        except BaseException as exc:  # noqa: BLE001 - reported below
             failures.append(exc)
 
     threads = [threading.Thread(target=hammer) for _ in range(3)]
