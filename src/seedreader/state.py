@@ -87,9 +87,11 @@ class ReadingState:
         self.problem: str | None = None
         """A one-line message when the store could not be used."""
 
-    def _connect(self) -> sqlite3.Connection | None:
+    def _connect(self, create: bool = True) -> sqlite3.Connection | None:
         if self._db is not None or self.problem is not None:
             return self._db
+        if not create and not self._path.exists():
+            return None  # nothing remembered yet: the file is made on the first save
         try:
             ensure_private_dir(self._path.parent)
             db = sqlite3.connect(self._path, isolation_level=None, timeout=5.0)
@@ -106,7 +108,7 @@ class ReadingState:
 
     def get(self, path: Path) -> Place | None:
         """The remembered place of a document, if any."""
-        db = self._connect()
+        db = self._connect(create=False)
         if db is None:
             return None
         try:
@@ -121,7 +123,7 @@ class ReadingState:
 
     def all(self) -> dict[str, Place]:
         """Every remembered place, by path."""
-        db = self._connect()
+        db = self._connect(create=False)
         if db is None:
             return {}
         try:

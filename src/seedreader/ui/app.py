@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from seedreader.documents import Document, DocumentError, Library, sanitize
@@ -19,7 +18,6 @@ from seedreader.state import Place, ReadingState, find_place, make_quote
 from seedreader.ui.keys import APP_KEYS, DOCUMENT_KEYS, NOTE_KEYS, SEARCH_KEYS, Key, bindings
 from seedreader.ui.widgets.bars import StatusBar, TitleBar
 from seedreader.ui.widgets.document_view import DocumentView
-from seedreader.ui.widgets.library_panel import LibraryEntry, LibraryPanel
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -29,6 +27,7 @@ if TYPE_CHECKING:
     from seedreader.notes import Note, NotesStore, PlacedNote
     from seedreader.search import Hit, SearchIndex, SearchResult
     from seedreader.ui.widgets.search_panel import SearchPanel
+    from seedreader.ui.widgets.library_panel import LibraryPanel
     from seedreader.ui.widgets.notes_sidebar import NotesSidebar
 
 CHANGE_CHECK_SECONDS = 2.0
@@ -98,6 +97,11 @@ class ReaderScreen(Screen[None]):
         self.call_after_refresh(self._after_first_frame)
 
     async def _after_first_frame(self) -> None:
+        # Imported here: what is mounted after the first frame is imported after it too.
+        from textual.widgets import Footer
+
+        from seedreader.ui.widgets.library_panel import LibraryPanel
+
         panel = LibraryPanel(id="library")
         panel.display = len(self.library) > 1
         await self.query_one("#main").mount(panel, before=0)
@@ -151,9 +155,11 @@ class ReaderScreen(Screen[None]):
             self._load_notes(document)
         self._apply_highlights()
         self._update_bars()
-        panels = self.query(LibraryPanel)
-        if panels and panels.first().option_count == len(self.library):
-            panels.first().highlighted = index
+        panels = self.query("#library")
+        if panels:
+            library = self.library_panel
+            if library.option_count == len(self.library):
+                library.highlighted = index
         return True
 
     def remember_place(self) -> None:
@@ -173,7 +179,17 @@ class ReaderScreen(Screen[None]):
         self._places[str(document.path)] = place
         self.state.save(document.path, place)
 
+    @property
+    def library_panel(self) -> LibraryPanel:
+        from seedreader.ui.widgets.library_panel import LibraryPanel
+
+        return self.query_one("#library", LibraryPanel)
+
     def _refresh_library(self) -> None:
+        from seedreader.ui.widgets.library_panel import LibraryEntry
+
+        if not self.query("#library"):
+            return
         entries = []
         for document in self.library:
             place = self._places.get(str(document.path))
@@ -187,8 +203,7 @@ class ReaderScreen(Screen[None]):
             entries.append(
                 LibraryEntry(document, self.label_of(document), lines if loaded else None, read)
             )
-        for panel in self.query(LibraryPanel):
-            panel.show_entries(entries, self.current or 0)
+        self.library_panel.show_entries(entries, self.current or 0)
 
     # -- background indexing of large files
 
@@ -706,8 +721,7 @@ class ReaderScreen(Screen[None]):
 
     # -- actions
 
-    @on(LibraryPanel.DocumentChosen)
-    def _library_choice(self, event: LibraryPanel.DocumentChosen) -> None:
+    def on_library_panel_document_chosen(self, event: LibraryPanel.DocumentChosen) -> None:
         if self.open_index(event.index):
             self._refresh_library()
             self.view.focus()
@@ -753,7 +767,7 @@ class ReaderScreen(Screen[None]):
         self._step_document(-1)
 
     def action_toggle_library(self) -> None:
-        panel = self.query_one(LibraryPanel)
+        panel = self.library_panel
         panel.display = not panel.display
         if panel.display:
             self._refresh_library()
