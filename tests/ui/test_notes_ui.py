@@ -135,3 +135,25 @@ async def test_all_notes_view_filters_and_jumps(make_app, tmp_path: Path) -> Non
         view = app.screen.query_one(DocumentView)
         assert view.document is not None and view.document.name == "two.txt"
         assert view.cursor == 39
+
+
+async def test_mouse_drag_selects_lines_for_a_note(make_app) -> None:  # type: ignore[no-untyped-def]
+    from textual import events
+
+    app = make_app(SEED)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        view = app.screen.query_one(DocumentView)
+        rows = view.layout()
+        start = next(y for y, row in enumerate(rows) if row.line == 2)
+        end = next(y for y, row in enumerate(rows) if row.line == 6)
+
+        # Through the app's own mouse routing, as the terminal driver delivers them.
+        await pilot.mouse_down(view, offset=(20, start))
+        await pilot._post_mouse_events([events.MouseMove], view, offset=(20, end), button=1)
+        await pilot.mouse_up(view, offset=(20, end))
+        await pilot.pause()
+        assert view.selection == (2, 6)
+        await add_note(pilot, app, "dragged")
+        placed = reader(app).placed_notes[0]
+        assert (placed.line, placed.end_line) == (2, 6)
