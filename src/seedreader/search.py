@@ -285,6 +285,7 @@ class _Vocabulary:
         longest = lengths[-1] if lengths else 0
         self.length_start = array("I", [bisect_left(lengths, n) for n in range(longest + 2)])
         """by_length[length_start[n]:] are the words of n letters or more."""
+        self._near: dict[tuple[str, int], list[tuple[str, int]]] = {}
 
     @classmethod
     def from_rows(cls, rows: list[tuple[str, int]]) -> _Vocabulary:
@@ -329,7 +330,17 @@ class _Vocabulary:
         return self.spellings.get(norm, [norm])
 
     def near(self, norm: str, distance: int) -> list[tuple[str, int]]:
-        """Words within `distance` edits (OSA), with their distance."""
+        """Words within `distance` edits (OSA), with their distance (a new list)."""
+        key = (norm, distance)
+        found = self._near.get(key)
+        if found is None:
+            found = self._near_uncached(norm, distance)
+            if len(self._near) > 256:  # typing asks for each prefix once, then moves on
+                self._near.clear()
+            self._near[key] = found
+        return list(found)
+
+    def _near_uncached(self, norm: str, distance: int) -> list[tuple[str, int]]:
         if distance <= 0 or len(norm) - distance >= len(self.length_start):
             return []
         lo = self.length_start[max(len(norm) - distance, 0)]
