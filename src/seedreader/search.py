@@ -74,6 +74,8 @@ FUZZY_VARIANTS = 40
 """At most this many spellings tried for one misspelled word."""
 CANDIDATES = 300
 """Paragraphs read per search (in document order, exact ones first) when a limit is given."""
+MAX_QUERY_WORDS = 16
+"""Words of a query beyond this are ignored (a pasted page is not a query)."""
 SCHEMA = 2
 """Version of the index file's layout; an index of another version is rebuilt."""
 
@@ -231,10 +233,12 @@ def parse_query(query: str, prefix: bool = True) -> list[Term]:
         pieces.append((m.group(1), True))
         pos = m.end()
     pieces.extend((chunk, False) for chunk in query[pos:].split())
+    slots_left = MAX_QUERY_WORDS
     for chunk, quoted in pieces:
-        words = _WORD.findall(chunk)
+        words = _WORD.findall(chunk)[:slots_left]
         if not words:
             continue
+        slots_left -= len(words)
         slots = tuple(Slot(w, normalize(w), fixed=quoted) for w in words)
         text = " ".join(words) if quoted else chunk.strip(".,;:!?()[]{}<>'\"")
         terms.append(Term(text or chunk, slots, phrase=quoted))

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -223,6 +224,15 @@ def test_markup_and_control_characters_are_plain_text(tmp_path: Path) -> None:
 def test_empty_and_symbol_queries(seeds: SearchIndex) -> None:
     for query in ["", "   ", '"', "--", "'s", "\x00"]:
         assert seeds.search(query).hits == () or query == "'s"
+
+
+def test_pasted_page_as_query_is_quick(seeds: SearchIndex) -> None:
+    page = next(SEEDS.glob("*.txt")).read_text()
+    start = time.perf_counter()
+    result = seeds.search(page + " " + "x" * 5000)
+    assert time.perf_counter() - start < 5
+    assert sum(len(t.slots) for t in parse_query(page)) == 16
+    assert result.hits  # the first 16 words of the first paragraph are in it
 
 
 def test_parse_query() -> None:
