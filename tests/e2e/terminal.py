@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import signal
 import sys
 import threading
@@ -47,6 +48,9 @@ KEYS: dict[str, bytes] = {
     "ctrl+c": b"\x03",
 }
 """Named keys as a terminal sends them (xterm, normal cursor mode)."""
+
+BAR = set("│┃●━")
+"""What the document's overview bar (its right-hand column) is drawn with."""
 
 _ASK_SYNC = b"\x1b[?2026$p"
 _FRAME_BEGIN = b"\x1b[?2026h"
@@ -107,7 +111,7 @@ class Terminal:
     ) -> None:
         self.screen = _Screen(cols, rows)
         self._stream = pyte.ByteStream(self.screen)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self.raw = bytearray()
         self._pending = b""
@@ -127,22 +131,32 @@ class Terminal:
             env=full_env,
             dimensions=(rows, cols),
         )
+        # Non-blocking, so that typing into an app that died or hangs fails instead of hanging.
+        os.set_blocking(self.process.fd, False)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
     # -- output
 
     def _read(self) -> None:
+        fd = self.process.fd
         while True:
             try:
-                data = self.process.read(65536)
-            except (EOFError, OSError):
+                ready, _, _ = select.select([fd], [], [], 0.1)
+                if not ready:
+                    continue
+                data = os.read(fd, 65536)
+            except BlockingIOError:
+                continue
+            except OSError:  # EIO: the app ended and the pty closed
+                break
+            if not data:
                 break
             with self._changed:
                 if _ASK_SYNC in self.raw[-16:] + data:
                     # Say we support synchronized output, as modern terminals do: the app then
                     # brackets each frame, and the screen is only read between whole frames.
-                    self.process.write(b"\x1b[?2026;2$y")
+                    os.write(self.process.fd, b"\x1b[?2026;2$y")
                 self.raw += data
                 frame = self._pending + data
                 begin, end = frame.rfind(_FRAME_BEGIN), frame.rfind(_FRAME_END)
@@ -181,15 +195,21 @@ class Terminal:
         """Wait until `predicate(screen_text)` holds; AssertionError with the screen if not."""
         deadline = time.monotonic() + timeout
         assert callable(predicate)
+        def holds() -> bool:
+            try:
+                return bool(predicate(self.screen_text()))
+            except AssertionError:  # e.g. no status bar on screen yet
+                return False
+
         while True:
-            if predicate(self.screen_text()):
+            if holds():
                 return
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
             with self._changed:
                 if self._closed:
-                    if predicate(self.screen_text()):
+                    if holds():
                         return
                     break
                 self._changed.wait(min(remaining, 0.05))
@@ -220,8 +240,21 @@ class Terminal:
         for key in keys:
             self.send(KEYS.get(key, key.encode()))
 
-    def send(self, data: bytes) -> None:
-        self.process.write(data)
+    def send(self, data: bytes, timeout: float = 10.0) -> None:
+        """Write `data` as typed input; AssertionError if the app ended or stops reading."""
+        deadline = time.monotonic() + timeout
+        view = memoryview(data)
+        while view:
+            if self._closed:
+                raise AssertionError("the app has ended:\n" + self.screen_text())
+            try:
+                view = view[os.write(self.process.fd, view) :]
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"the app read no input for {timeout}s") from None
+                select.select([], [self.process.fd], [], 0.05)
+            except OSError as error:
+                raise AssertionError(f"the pty is gone: {error}") from None
 
     def resize(self, rows: int, cols: int) -> None:
         """Resize the pty (the app gets SIGWINCH) and the screen we read it through."""
@@ -278,3 +311,19 @@ class Terminal:
         except OSError:
             pass
         self._reader.join(timeout=2)
+
+
+def misalignment(terminal: Terminal) -> list[str]:
+    """What is out of line on the screen: rows drawn past the right edge, and rows whose
+    overview bar is not in the same column as on the other rows."""
+    problems = [f"row {y} drawn past the right edge" for y in sorted(set(terminal.screen.overflows))]
+    lines = terminal.screen_lines()
+    status = next(y for y in range(len(lines) - 1, 0, -1) if "line " in lines[y] or "empty" in lines[y])
+    columns: dict[int, list[int]] = {}
+    for y in range(1, status):
+        cells = terminal.cells(y)
+        xs = [x for x, ch in enumerate(cells) if ch in BAR]
+        columns.setdefault(xs[-1] if xs else -1, []).append(y)
+    if len(columns) > 1:
+        problems.append(f"overview bar at several columns (column: rows): {columns}")
+    return problems

@@ -13,13 +13,10 @@ import pytest
 
 from seedreader.documents import sanitize
 from tests.e2e.conftest import Spawn
-from tests.e2e.terminal import Terminal
+from tests.e2e.terminal import Terminal, misalignment
 
 UNSAFE = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u2060\ufeff\u061c\x1b")
 """Characters that must never be written to the terminal as they are."""
-
-BAR = set("│┃●━")
-"""What the document's overview bar (its right-hand column) is drawn with."""
 
 ZALGO = "Z" + "\u0301\u0302\u0303\u0304\u0305\u0306\u0307\u0308\u0309\u030a\u030b\u030c" * 4 + "algo"
 
@@ -57,22 +54,6 @@ ZWJ_IN_TEXT = [f"{i:02} width\u200djoin x\u200d日本 क्\u200dष end" for i
 def write_lines(path: Path, lines: list[str]) -> Path:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-def misalignment(terminal: Terminal) -> list[str]:
-    """What is out of line on the screen: rows drawn past the right edge, and rows whose
-    overview bar is not in the same column as on the other rows."""
-    problems = [f"row {y} drawn past the right edge" for y in sorted(set(terminal.screen.overflows))]
-    lines = terminal.screen_lines()
-    status = next(y for y in range(len(lines) - 1, 0, -1) if "line " in lines[y] or "empty" in lines[y])
-    columns: dict[int, list[int]] = {}
-    for y in range(1, status):
-        cells = terminal.cells(y)
-        xs = [x for x, ch in enumerate(cells) if ch in BAR]
-        columns.setdefault(xs[-1] if xs else -1, []).append(y)
-    if len(columns) > 1:
-        problems.append(f"overview bar at several columns (column: rows): {columns}")
-    return problems
 
 
 def show_document(terminal: Terminal, name: str) -> None:
