@@ -108,6 +108,14 @@ def _make_sanitize_table() -> dict[int, str]:
         table[code] = "\ufffd"
     for code in [*range(0x202A, 0x202F), *range(0x2060, 0x2065), *range(0x2066, 0x206A)]:
         table[code] = "\ufffd"
+    # Characters that join others into one cluster, which Rich measures as one glyph while
+    # terminals that count code points draw wider, so a row would overflow: the joiner,
+    # emoji presentation (VS16) and skin tones become a zero-width non-joiner, and flag
+    # letters become the plain letters they stand for ("🇺🇸" shows as "US").
+    for code in [0x200D, 0xFE0F, *range(0x1F3FB, 0x1F400)]:
+        table[code] = "\u200c"
+    for code in range(0x1F1E6, 0x1F200):
+        table[code] = chr(ord("A") + code - 0x1F1E6)
     return table
 
 
@@ -119,7 +127,7 @@ def sanitize(text: str) -> str:
     """Make text safe to draw: every control or reordering character becomes a visible symbol.
 
     The mapping is one character to one character, so columns in the result are columns in
-    the input. Tabs must have been expanded before (see `split_lines`); a stray one shows as ␉.
+    the input; what is drawn also measures the same in Rich and in the terminal. Tabs must have been expanded before (see `split_lines`); a stray one shows as ␉.
     """
     if _UNSAFE.search(text) is None:
         return text

@@ -15,7 +15,15 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from seedreader.documents import Document, DocumentError, Library, sanitize
 from seedreader.state import Place, ReadingState, find_place, make_quote
-from seedreader.ui.keys import APP_KEYS, DOCUMENT_KEYS, NOTE_KEYS, SEARCH_KEYS, Key, bindings
+from seedreader.ui.keys import (
+    APP_KEYS,
+    DOCUMENT_KEYS,
+    NOTE_KEYS,
+    SEARCH_KEYS,
+    Key,
+    bindings,
+    opening_actions,
+)
 from seedreader.ui.widgets.bars import StatusBar, TitleBar
 from seedreader.ui.widgets.document_view import DocumentView
 
@@ -39,6 +47,7 @@ class ReaderScreen(Screen[None]):
 
     BINDINGS = bindings(SEARCH_KEYS + NOTE_KEYS + APP_KEYS)
     AUTO_FOCUS = "DocumentView"
+    _OPENING = opening_actions(SEARCH_KEYS + NOTE_KEYS + APP_KEYS)
 
     def __init__(
         self,
@@ -79,6 +88,16 @@ class ReaderScreen(Screen[None]):
         with Horizontal(id="main"):
             yield DocumentView(id="document")
         yield StatusBar(id="status-bar")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The keys that open things are priority bindings (see keys.Key.opens); while the
+        # user types in a field of this screen (the search box), they are letters.
+        if action in self._OPENING and self.focused is not None:
+            from textual.widgets import Input, TextArea
+
+            if isinstance(self.focused, (Input, TextArea)):
+                return False
+        return True
 
     def label_of(self, document: Document) -> str:
         """How a document is named in lists: its path below the folder the library shares."""
@@ -292,6 +311,8 @@ class ReaderScreen(Screen[None]):
         parts.append(document.encoding)
         if not view.wrap:
             parts.append("wrap off")
+        if view.goto_buffer is not None:
+            parts = [f"Go to line: {view.goto_buffer}▏ (Enter to go, Esc to cancel)"]
         if self.search_hits and self.hit_position is not None:
             parts.append(f"hit {self.hit_position + 1}/{len(self.search_hits)}")
         progress = self._index_progress.get(document.path)

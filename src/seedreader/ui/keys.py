@@ -21,6 +21,10 @@ class Key:
     group: str = "Reading"
     label: str = ""
     """A short name for the footer (the description when empty)."""
+    opens: bool = False
+    """The key opens a screen or moves focus to a text field. Such keys are priority bindings,
+    acted on as they arrive, so the keys typed right after them (`/gaddafi` typed at speed)
+    reach the new field instead of acting on the document."""
 
 
 DOCUMENT_KEYS: tuple[Key, ...] = (
@@ -41,34 +45,61 @@ DOCUMENT_KEYS: tuple[Key, ...] = (
 )
 
 SEARCH_KEYS: tuple[Key, ...] = (
-    Key("slash", "/", "search", "Search (typos forgiven; ↑↓ preview, Enter jumps, Esc returns)",
-        True, "Search", label="Search"),
+    Key(
+        "slash", "/", "search", "Search (typos forgiven; ↑↓ preview, Enter jumps, Esc returns)",
+        footer=True, group="Search", label="Search", opens=True,
+    ),
     Key("n", "n", "next_hit", "Next hit (on into the next document)", group="Search"),
     Key("N", "N", "previous_hit", "Previous hit", group="Search"),
-    Key("ctrl+t", "ctrl+t", "noop", "In the search bar: all documents / this document",
-        group="Search"),
+    Key(
+        "ctrl+t", "ctrl+t", "noop", "In the search bar: all documents / this document",
+        group="Search",
+    ),
 )
 
 NOTE_KEYS: tuple[Key, ...] = (
-    Key("a", "a", "add_note", "Add a note to the cursor line or selection", True, "Notes", label="Add note"),
+    Key(
+        "a", "a", "add_note", "Add a note to the cursor line or selection",
+        footer=True, group="Notes", label="Add note", opens=True,
+    ),
     Key("s", "s", "toggle_notes", "Show/hide the notes sidebar", True, "Notes", label="Notes"),
-    Key("e", "e", "edit_note", "Edit the selected note (or the one at the cursor)", group="Notes"),
+    Key(
+        "e", "e", "edit_note", "Edit the selected note (or the one at the cursor)",
+        group="Notes", opens=True,
+    ),
     Key("d", "d", "delete_note", "Delete the selected note (u undoes)", group="Notes"),
     Key("u", "u", "undo_delete", "Undo the last delete", group="Notes"),
-    Key("A", "A", "all_notes", "All notes, across documents, with a filter", group="Notes"),
+    Key(
+        "A", "A", "all_notes", "All notes, across documents, with a filter",
+        group="Notes", opens=True,
+    ),
 )
 
 APP_KEYS: tuple[Key, ...] = (
     Key("left_square_bracket", "[", "previous_document", "Previous document", group="Library"),
     Key("right_square_bracket", "]", "next_document", "Next document", group="Library"),
-    Key("o", "o", "pick_document", "Open a document by name", True, "Library", label="Open"),
-    Key("L", "L", "toggle_library", "Show/hide the library panel", True, "Library", label="Library"),
-    Key("question_mark", "?", "help", "This help", True, "General", label="Help"),
-    Key("ctrl+p", "ctrl+p", "command_palette", "Command palette", False, "General"),
+    Key(
+        "o", "o", "pick_document", "Open a document by name",
+        footer=True, group="Library", label="Open", opens=True,
+    ),
+    Key("L", "L", "toggle_library", "Show/hide the library panel", True, "Library", "Library"),
+    Key(
+        "question_mark", "?", "help", "This help",
+        footer=True, group="General", label="Help", opens=True,
+    ),
+    Key("ctrl+p", "ctrl+p", "command_palette", "Command palette", group="General"),
     Key("q", "q", "quit", "Quit", True, "General", label="Quit"),
 )
 
 
 def bindings(keys: tuple[Key, ...]) -> list[Binding]:
     """Textual bindings for a part of the key map."""
-    return [Binding(k.keys, k.action, k.label or k.description, show=k.footer) for k in keys]
+    return [
+        Binding(k.keys, k.action, k.label or k.description, show=k.footer, priority=k.opens)
+        for k in keys
+    ]
+
+
+def opening_actions(keys: tuple[Key, ...]) -> frozenset[str]:
+    """Actions of the keys that open a screen or a text field."""
+    return frozenset(k.action for k in keys if k.opens)

@@ -7,11 +7,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from seedreader.notes import Note, PlacedNote
+from seedreader.ui.screens.typeahead import TypeaheadScreen
 from seedreader.ui.widgets.notes_sidebar import note_prompt
 
 
@@ -31,7 +31,7 @@ def filter_notes(query: str, notes: list[Note], limit: int = 500) -> list[int]:
     return [index for _, _, index in found]
 
 
-class AllNotesScreen(ModalScreen[Note | None]):
+class AllNotesScreen(TypeaheadScreen):
     """Every note; type to filter; Enter returns the chosen note."""
 
     BINDINGS = [
@@ -52,8 +52,11 @@ class AllNotesScreen(ModalScreen[Note | None]):
             yield Input(placeholder="Filter notes (fuzzy over text and quotes)", id="notes-filter")
             yield OptionList(id="all-notes-list")
 
+    FIELD = "#notes-filter"
+
     def on_mount(self) -> None:
         self._filter("")
+        self.focus_field()
 
     @on(Input.Changed, "#notes-filter")
     def _changed(self, event: Input.Changed) -> None:

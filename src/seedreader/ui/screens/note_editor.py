@@ -9,23 +9,25 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from seedreader.documents import sanitize
+from seedreader.ui.screens.typeahead import TypeaheadScreen
 from seedreader.ui.widgets.notes_sidebar import shorten
 
 
-class NoteEditorScreen(ModalScreen[str | None]):
+class NoteEditorScreen(TypeaheadScreen):
     """Returns the saved body, or None when abandoned.
 
     `save` is called in a thread and returns once the note is committed; only then does the
     editor close. A failed save (read-only folder, full disk) leaves the typed text here.
     """
 
+    # Not priority bindings: keys typed just before ctrl+s reach the TextArea first.
+    FIELD = "#note-body"
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel", priority=True),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel"),
     ]
 
     def __init__(
@@ -35,7 +37,9 @@ class NoteEditorScreen(ModalScreen[str | None]):
         self._save = save
         self._title = title
         self._quote = quote
-        self._original = body
+        # A stored body may hold control characters (imported, or added from the shell): the
+        # TextArea would draw them raw, so they are edited as their visible symbols.
+        self._original = "\n".join(sanitize(line.expandtabs(4)) for line in body.split("\n"))
         self._confirming = False
 
     def compose(self) -> ComposeResult:
@@ -50,8 +54,8 @@ class NoteEditorScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
-        area.focus()
         area.move_cursor(area.document.end)
+        self.focus_field()
 
     @property
     def body(self) -> str:

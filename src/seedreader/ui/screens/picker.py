@@ -8,11 +8,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from seedreader.documents import sanitize
+from seedreader.ui.screens.typeahead import TypeaheadScreen
 
 
 def rank_names(query: str, names: list[str], limit: int = 200) -> list[int]:
@@ -30,7 +30,7 @@ def rank_names(query: str, names: list[str], limit: int = 200) -> list[int]:
     return [index for _, _, index in matches]
 
 
-class PickerScreen(ModalScreen[int | None]):
+class PickerScreen(TypeaheadScreen):
     """Returns the index of the chosen document, or None."""
 
     BINDINGS = [
@@ -50,8 +50,11 @@ class PickerScreen(ModalScreen[int | None]):
             yield Input(placeholder="Open document: type part of its name", id="picker-query")
             yield OptionList(id="picker-results")
 
+    FIELD = "#picker-query"
+
     def on_mount(self) -> None:
         self._refresh_results("")
+        self.focus_field()
 
     @on(Input.Changed, "#picker-query")
     def _query_changed(self, event: Input.Changed) -> None:

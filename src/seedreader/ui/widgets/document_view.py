@@ -136,6 +136,8 @@ class DocumentView(Widget, can_focus=True):
         self.wrap = True
         self.selection_anchor: int | None = None
         """The first line of a line selection, when one is being made."""
+        self.goto_buffer: str | None = None
+        """The digits typed after `:`, while a line number is being typed."""
         self.matches: dict[int, list[tuple[int, int]]] = {}
         """Search match spans (source columns) by line."""
         self.current_match: tuple[int, int, int] | None = None
@@ -458,13 +460,34 @@ class DocumentView(Widget, can_focus=True):
             self._invalidate()
 
     def action_go_to_line(self) -> None:
-        from seedreader.ui.screens.go_to_line import GoToLineScreen
+        # Typed into the pane itself, as in less and vim: ":150" + Enter typed at once must
+        # land on line 150, which a separate screen (mounted asynchronously) cannot promise.
+        self.goto_buffer = ""
+        self._changed()
 
-        def go(line: int | None) -> None:
-            if line is not None:
-                self.move_cursor(line - 1, centre=True)
-
-        self.app.push_screen(GoToLineScreen(self.line_count), go)
+    def on_key(self, event: events.Key) -> None:
+        if self.goto_buffer is None:
+            if event.character == ":":
+                # Handled here rather than by the binding, whose action runs later: the
+                # digits that follow in the same read must already find the prompt open.
+                event.stop()
+                event.prevent_default()
+                self.action_go_to_line()
+            return
+        event.stop()
+        event.prevent_default()
+        if event.character is not None and event.character.isdigit():
+            self.goto_buffer += event.character
+        elif event.key == "backspace" and self.goto_buffer:
+            self.goto_buffer = self.goto_buffer[:-1]
+        elif event.key == "enter" and self.goto_buffer:
+            line = int(self.goto_buffer)
+            self.goto_buffer = None
+            self.move_cursor(line - 1, centre=True)
+            return
+        else:
+            self.goto_buffer = None  # Esc, or anything that is not part of a number
+        self._changed()
 
     @property
     def selection(self) -> tuple[int, int] | None:

@@ -117,7 +117,8 @@ class SearchPanel(Vertical):
         """Show the panel with the query selected, ready to type."""
         self.display = True
         query = self.query_one("#search-query", Input)
-        query.focus()
+        # Focus now, not on the next loop turn: the keys typed right after `/` go here.
+        self.screen.set_focus(query)
         query.select_all()
 
     def show_state(self, message: str) -> None:
