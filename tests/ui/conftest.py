@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from seedreader.documents import scan_paths
-from seedreader.ui.app import ReaderApp
+from seedreader.ui.app import ReaderApp, ReaderScreen
 from seedreader.ui.widgets.document_view import DocumentView
 
 
@@ -62,3 +62,19 @@ async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.pause(0.05)
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the reader is ready and every worker (search, notes, saving) is done."""
+    await ready(pilot)
+    for _ in range(3):
+        await pilot.pause(0.1)
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def reader(app: ReaderApp) -> ReaderScreen:
+    """The reader screen, under any modal screens."""
+    screen = app.screen_stack[0]
+    assert isinstance(screen, ReaderScreen)
+    return screen

@@ -11,22 +11,9 @@ from seedreader.ui.screens.all_notes import AllNotesScreen
 from seedreader.ui.screens.note_editor import NoteEditorScreen
 from seedreader.ui.widgets.document_view import DocumentView
 from tests.conftest import SEEDS
-from tests.ui.conftest import ready
+from tests.ui.conftest import reader, settle
 
 SEED = SEEDS / "000_a8aeaf84e4eee549.txt"
-
-
-async def settle(pilot, app: ReaderApp) -> None:  # type: ignore[no-untyped-def]
-    await ready(pilot)
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def reader(app: ReaderApp) -> ReaderScreen:
-    screen = app.screen_stack[0]
-    assert isinstance(screen, ReaderScreen)
-    return screen
 
 
 async def add_note(pilot, app: ReaderApp, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -34,13 +21,13 @@ async def add_note(pilot, app: ReaderApp, text: str) -> None:  # type: ignore[no
     assert isinstance(app.screen, NoteEditorScreen)
     await pilot.press(*text)
     await pilot.press("ctrl+s")
-    await settle(pilot, app)
+    await settle(pilot)
 
 
 async def test_add_note_shows_in_sidebar_and_gutter_and_survives_restart(make_app, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     app = make_app(SEED)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot)
         await pilot.press("j", "j")
         await add_note(pilot, app, "[b]who[/b] is the heir?")
         assert isinstance(app.screen, ReaderScreen)
@@ -57,14 +44,14 @@ async def test_add_note_shows_in_sidebar_and_gutter_and_survives_restart(make_ap
         assert [n.body for n in store.all_notes()] == ["[b]who[/b] is the heir?"]
     app = make_app(SEED)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot)
         assert [p.line for p in reader(app).placed_notes] == [2]
 
 
 async def test_selection_note_edit_delete_undo(make_app, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     app = make_app(SEED)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot)
         await pilot.press("v", "j", "j")
         assert app.screen.query_one(DocumentView).selection == (0, 2)
         await add_note(pilot, app, "first three lines")
@@ -76,26 +63,26 @@ async def test_selection_note_edit_delete_undo(make_app, data_dir: Path) -> None
         await pilot.press("e")
         assert isinstance(app.screen, NoteEditorScreen)
         await pilot.press(*" edited", "ctrl+s")
-        await settle(pilot, app)
+        await settle(pilot)
         assert screen.placed_notes[0].note.body == "first three lines edited"
         await pilot.press("d")
-        await settle(pilot, app)
+        await settle(pilot)
         assert screen.placed_notes == []
         await pilot.press("u")
-        await settle(pilot, app)
+        await settle(pilot)
         assert [p.note.body for p in screen.placed_notes] == ["first three lines edited"]
 
 
 async def test_escape_asks_before_discarding_typed_text(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app(SEED)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot)
         await pilot.press("a", *"half a thought", "escape")
         assert isinstance(app.screen, NoteEditorScreen)  # asked, not thrown away
         assert app.screen.body == "half a thought"
         await pilot.press("escape")
         assert isinstance(app.screen, ReaderScreen)
-        await settle(pilot, app)
+        await settle(pilot)
         assert reader(app).placed_notes == []
 
 
@@ -105,10 +92,10 @@ async def test_read_only_data_dir_keeps_typed_text(tmp_path: Path) -> None:
     blocker.write_text("in the way")
     app = ReaderApp(scan_paths([SEED]).documents, data_dir=blocker / "data")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot)
         assert app.screen.query_one(DocumentView).document is not None  # reading goes on
         await pilot.press("j", "a", *"precious words", "ctrl+s")
-        await settle(pilot, app)
+        await settle(pilot)
         assert isinstance(app.screen, NoteEditorScreen)
         assert app.screen.body == "precious words"
         help_text = str(app.screen.query_one("#note-editor-help").render())
@@ -120,18 +107,18 @@ async def test_all_notes_view_filters_and_jumps(make_app, tmp_path: Path) -> Non
         (tmp_path / name).write_text("".join(f"{name} line {i}\n" for i in range(60)))
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot)
         await add_note(pilot, app, "apple pie")
         await pilot.press("right_square_bracket")
-        await settle(pilot, app)
+        await settle(pilot)
         await pilot.press("colon", *"40", "enter")
         await add_note(pilot, app, "banana bread")
         await pilot.press("left_square_bracket")
-        await settle(pilot, app)
+        await settle(pilot)
         await pilot.press("A")
         assert isinstance(app.screen, AllNotesScreen)
         await pilot.press(*"banan", "enter")
-        await settle(pilot, app)
+        await settle(pilot)
         view = app.screen.query_one(DocumentView)
         assert view.document is not None and view.document.name == "two.txt"
         assert view.cursor == 39
@@ -142,7 +129,7 @@ async def test_mouse_drag_selects_lines_for_a_note(make_app) -> None:  # type: i
 
     app = make_app(SEED)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot)
         view = app.screen.query_one(DocumentView)
         rows = view.layout()
         start = next(y for y, row in enumerate(rows) if row.line == 2)

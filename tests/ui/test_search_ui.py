@@ -4,34 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from seedreader.ui.app import ReaderApp, ReaderScreen
 from seedreader.ui.widgets.document_view import DocumentView
 from seedreader.ui.widgets.search_panel import SearchPanel
 from tests.conftest import SEEDS
-from tests.ui.conftest import ready
-from tests.ui.conftest import screen_text
-
-
-async def settle(pilot, app: ReaderApp) -> None:  # type: ignore[no-untyped-def]
-    await ready(pilot)
-    for _ in range(3):
-        await pilot.pause(0.1)
-        await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def reader(app: ReaderApp) -> ReaderScreen:
-    screen = app.screen_stack[0]
-    assert isinstance(screen, ReaderScreen)
-    return screen
+from tests.ui.conftest import reader, screen_text, settle
 
 
 async def test_misspelled_query_finds_and_jumps(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app(SEEDS)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot)
         await pilot.press("slash", *"Qaddafi")
-        await settle(pilot, app)
+        await settle(pilot)
         panel = app.screen.query_one(SearchPanel)
         assert panel.display and panel.hits
         assert "Gaddafi" in panel.hits[0].text
@@ -40,10 +24,10 @@ async def test_misspelled_query_finds_and_jumps(make_app) -> None:  # type: igno
         assert "hits in 1 document" in text
         view = app.screen.query_one(DocumentView)
         await pilot.press("down")  # the pane previews the second hit
-        await settle(pilot, app)
+        await settle(pilot)
         assert view.cursor == panel.hits[1].line
         await pilot.press("enter")
-        await settle(pilot, app)
+        await settle(pilot)
         assert not panel.display
         assert view.cursor == panel.hits[1].line
         # Matches are highlighted in the pane and marked on the bar; n/N step through hits.
@@ -61,24 +45,24 @@ async def test_misspelled_query_finds_and_jumps(make_app) -> None:  # type: igno
 async def test_escape_returns_to_where_you_were(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app(SEEDS)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot)
         view = app.screen.query_one(DocumentView)
         await pilot.press("colon", "5", "enter")
         await pilot.press("slash", *"Rasmusen")
-        await settle(pilot, app)
+        await settle(pilot)
         assert "Rasmussen" in app.screen.query_one(SearchPanel).hits[0].text
         assert view.cursor != 4  # previewing the hit
         await pilot.press("escape")
-        await settle(pilot, app)
+        await settle(pilot)
         assert view.cursor == 4
 
 
 async def test_nonsense_finds_nothing(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app(SEEDS)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot)
         await pilot.press("slash", *"xylophone")
-        await settle(pilot, app)
+        await settle(pilot)
         assert app.screen.query_one(SearchPanel).hits == []
         assert "No hits" in screen_text(app)
 
@@ -88,21 +72,21 @@ async def test_n_goes_on_into_the_next_document_and_scope_toggles(make_app, tmp_
     (tmp_path / "b.txt").write_text("filler\n\nthe walrus again\n")
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot)
         await pilot.press("slash", *"walrus")
-        await settle(pilot, app)
+        await settle(pilot)
         panel = app.screen.query_one(SearchPanel)
         assert {hit.document.name for hit in panel.hits} == {"a.txt", "b.txt"}
         await pilot.press("ctrl+t")  # this document only
-        await settle(pilot, app)
+        await settle(pilot)
         assert {hit.document.name for hit in panel.hits} == {"a.txt"}
         assert "this document" in screen_text(app)
         await pilot.press("ctrl+t", "enter")
-        await settle(pilot, app)
+        await settle(pilot)
         view = app.screen.query_one(DocumentView)
         assert view.document is not None and view.document.name == "a.txt"
         await pilot.press("n")
-        await settle(pilot, app)
+        await settle(pilot)
         assert view.document.name == "b.txt" and view.cursor == 2
         await pilot.press("n")  # wraps around to the first hit
         assert view.document.name == "a.txt" and view.cursor == 0
@@ -112,9 +96,9 @@ async def test_query_and_document_markup_stay_literal(make_app, tmp_path: Path) 
     (tmp_path / "m.txt").write_text("a [bold]tagged[/bold] line with \x1b[31mcolour\n")
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot)
         await pilot.press("slash", *"[bold]tagged")
-        await settle(pilot, app)
+        await settle(pilot)
         text = screen_text(app)
         assert "[bold]tagged[/bold] line with ␛[31mcolour" in text
         assert "\x1b" not in text

@@ -596,7 +596,6 @@ class ReaderScreen(Screen[None]):
             return
         if not query.strip():
             self.search_panel.show_state("Type to search.")
-            from seedreader.search import SearchResult
 
             self.search_panel.hits = []
             self.search_panel.query_one("#search-hits").clear_options()  # type: ignore[attr-defined]
@@ -805,7 +804,7 @@ class ReaderScreen(Screen[None]):
             if index is not None and self.open_index(index):
                 self._refresh_library()
 
-        self.app.push_screen(PickerScreen(labels, labels), chosen)
+        self.app.push_screen(PickerScreen(labels), chosen)
 
     def action_help(self) -> None:
         from seedreader.ui.screens.help import HelpScreen
