@@ -127,12 +127,6 @@ def test_note_with_escapes_in_sidebar_and_all_notes(session: Terminal) -> None:
     assert foreign_osc(raw) == set()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the note editor (ui/screens/note_editor.py) puts the stored body into a "
-    "TextArea unsanitized, so `e` on a note whose body holds ESC ]52;... writes a real OSC 52 "
-    "clipboard write (and OSC 2 title change) to the terminal",
-)
 def test_note_with_escapes_in_the_editor(spawn: Spawn, data_dir: Path, tmp_path: Path) -> None:
     doc = tmp_path / "plain.txt"
     doc.write_text("first line\nsecond line\n")

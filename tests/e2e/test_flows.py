@@ -125,12 +125,6 @@ def test_note_survives_a_restart_at_its_place(spawn: Spawn, seed_lines: list[str
 
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: ctrl+s is a priority binding of NoteEditorScreen, handled before the TextArea "
-    "has processed the keys that arrived in the same read, so the note is saved without them "
-    "(or refused as empty) and the editor closes with 'Note saved.'",
-)
 def test_keys_typed_just_before_ctrl_s_are_saved(spawn: Spawn, data_dir: Path) -> None:
     terminal = spawn("seeds/")
     terminal.wait_for("/ Search")
@@ -147,11 +141,6 @@ def test_keys_typed_just_before_ctrl_s_are_saved(spawn: Spawn, data_dir: Path) -
         assert [note.body for note in store.all_notes()] == ["first half second half"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: keys that arrive before a pushed screen is active go to the old screen: "
-    "':150' then Enter typed at once (as vim users do) leaves the cursor on line 1",
-)
 def test_go_to_line_typed_at_once(spawn: Spawn) -> None:
     terminal = spawn("seeds/")
     terminal.wait_for("/ Search")
