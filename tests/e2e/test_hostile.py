@@ -13,7 +13,7 @@ import pytest
 
 from seedreader.documents import sanitize
 from tests.e2e.conftest import Spawn
-from tests.e2e.terminal import Terminal, misalignment
+from tests.e2e.terminal import SEEDREADER, Terminal, misalignment
 
 UNSAFE = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u2060\ufeff\u061c\x1b")
 """Characters that must never be written to the terminal as they are."""
@@ -226,6 +226,11 @@ def numbered(count: int, first: int = 1, prefix: str = "line") -> list[str]:
 
 def test_file_rewritten_truncated_and_deleted_while_open(spawn: Spawn, tmp_path: Path) -> None:
     path = write_lines(tmp_path / "changing.txt", numbered(300))
+    subprocess.run(
+        [SEEDREADER, "notes", "add", path, "--line", "150", "--text", "anchored on line 150"],
+        check=True,
+        capture_output=True,
+    )
     terminal = spawn(path)
     terminal.wait_for("/ Search")
     terminal.press(":")
@@ -240,6 +245,12 @@ def test_file_rewritten_truncated_and_deleted_while_open(spawn: Spawn, tmp_path:
     assert terminal.cursor_line() == 170
     assert "line 0150 of the changing document" in terminal.screen_text()
     terminal.answers_a_key()
+    # The note moved with its text.
+    terminal.press("s")
+    terminal.wait_for("anchored on line 150")
+    terminal.wait_for("▏ line 170")  # in the sidebar, not the status bar
+    terminal.press("s")
+    terminal.wait_gone("anchored on line 150")
 
     # Truncated below the reading place: the cursor stays inside the document.
     write_lines(path, numbered(40))
