@@ -41,6 +41,7 @@ from typing import NamedTuple
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from seedreader._marks import MARKS
 from seedreader.documents import (
     SMALL_FILE,
     SNIFF,
@@ -79,8 +80,8 @@ MAX_QUERY_WORDS = 16
 SCHEMA = 2
 """Version of the index file's layout; an index of another version is rebuilt."""
 
-_WORD = re.compile(r"[^\W_]+")
-"""A word: letters and digits, as SQLite's unicode61 tokenizer cuts them."""
+_WORD = re.compile(rf"[^\W_](?:[^\W_]|[{MARKS}])*")
+"""A word: letters and digits with their combining marks, as SQLite's unicode61 cuts them."""
 _SEPARATOR = re.compile(r"\n(?:[^\w\n]|_)*(?=\n|\Z)")
 """A LF and a line holding no word (blank, `%`, `----`): such lines separate paragraphs."""
 _BATCH = 5000

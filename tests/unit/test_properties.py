@@ -170,12 +170,6 @@ def test_a_word_with_one_typo_is_still_found(texts: list[str], data: st.DataObje
         assert lines_with(docs, word) <= hit_lines(result, docs), (word, typo)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (search.py): text in NFD (accents as combining marks, as macOS writes it) is "
-    "split into words at each mark (_WORD = [^\\W_]+ does not match U+0301), so 'e\\u0301te\\u0301' "
-    "is indexed as 'e' and 'te' and searching 'été' or 'ete' finds only composed copies",
-)
 def test_decomposed_accents_are_found() -> None:
     with library([f"the {DECOMPOSED} of the year\nnothing here\n"]) as (docs, index):
         for query in ("été", "ete", "\u00e9t\u00e9 "):
