@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import overload
+
 from rich.cells import get_character_cell_size
 
 HUGE_LINE = 20_000
@@ -9,7 +12,7 @@ HUGE_LINE = 20_000
 measuring every character would stall the screen."""
 
 
-def wrap_ranges(text: str, width: int) -> list[tuple[int, int]]:
+def wrap_ranges(text: str, width: int) -> Sequence[tuple[int, int]]:
     """Split `text` into rows, preferring to break after a space.
 
     Args:
@@ -24,10 +27,37 @@ def wrap_ranges(text: str, width: int) -> list[tuple[int, int]]:
     if length <= width and (text.isascii() or _cells(text) <= width):
         return [(0, length)]
     if length > HUGE_LINE:
-        return [(start, min(start + width, length)) for start in range(0, length, width)]
+        return FixedRows(length, width)
     if text.isascii():
         return _wrap_ascii(text, width)
     return _wrap_cells(text, width)
+
+
+class FixedRows(Sequence[tuple[int, int]]):
+    """Rows of `width` characters over a huge line, computed when asked for, not stored."""
+
+    def __init__(self, length: int, width: int) -> None:
+        self._length = length
+        self._width = width
+
+    def __len__(self) -> int:
+        return max(-(-self._length // self._width), 1)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, int]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[tuple[int, int]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[int, int] | Sequence[tuple[int, int]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        start = index * self._width
+        return start, min(start + self._width, self._length)
 
 
 def _cells(text: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -145,7 +146,7 @@ class DocumentView(Widget, can_focus=True):
         self.hit_lines: list[int] = []
         self.note_lines: set[int] = set()
         self._formatted: list[FormattedLine] | None = None
-        self._wraps: OrderedDict[int, list[tuple[int, int]]] = OrderedDict()
+        self._wraps: OrderedDict[int, Sequence[tuple[int, int]]] = OrderedDict()
         self._display_cache: OrderedDict[int, str] = OrderedDict()
         self._strips: OrderedDict[tuple[int, int, bool, bool], Strip] = OrderedDict()
         self._layout: list[Row] | None = None
@@ -226,7 +227,7 @@ class DocumentView(Widget, can_focus=True):
     def _margin(self) -> int:
         return max((self.size.width - 1 - GUTTER - self.text_width) // 2, 0)
 
-    def _rows_of(self, index: int) -> list[tuple[int, int]]:
+    def _rows_of(self, index: int) -> Sequence[tuple[int, int]]:
         if not self.wrap:
             text, _ = self.display_line(index)
             return [(0, len(text))]
@@ -444,7 +445,8 @@ class DocumentView(Widget, can_focus=True):
     def action_toggle_wrap(self) -> None:
         self.wrap = not self.wrap
         self.x_offset = 0
-        self._invalidate(wraps=True)
+        self._wraps.clear()  # the shown text stays the same; only its rows change
+        self._invalidate()
         self.top_sub = 0
         self._ensure_cursor_visible()
         self._changed()
