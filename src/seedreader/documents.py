@@ -458,9 +458,8 @@ class Document:
             yield from self._lines[start:]
             return
         self.index_lines()
-        k = max(bisect_right(self._chunk_starts, start) - 1, 0)
-        for k in range(k, len(self._chunks)):
-            chunk = self._chunks[k]
+        first = max(bisect_right(self._chunk_starts, start) - 1, 0)
+        for chunk in self._chunks[first:]:
             lines = self._read_chunk(chunk)
             skip = max(start - chunk.first_line, 0)
             yield from lines[skip:]

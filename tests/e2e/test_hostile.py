@@ -98,7 +98,6 @@ def check_aligned(terminal: Terminal, name: str) -> list[str]:
 @pytest.mark.parametrize("name", list(ALIGNED_FILES))
 def test_unicode_is_literal_and_aligned(unicode_reader: Terminal, name: str) -> None:
     show_document(unicode_reader, name)
-    first = ALIGNED_FILES[name][0]
     # Literal: what a person reads is the text (pyte composes accents, hence NFC), with only
     # the reordering and invisible characters made visible.
     shown = unicodedata.normalize("NFC", sanitize(ALIGNED_FILES[name][0]))
@@ -129,7 +128,7 @@ def refused(spawn: Spawn, path: str | Path, message: str) -> str:
     terminal = spawn(path)
     assert terminal.wait_exit(timeout=10) == 2
     text = terminal.screen_text()
-    assert f"seedreader: " in text and message in text
+    assert "seedreader: " in text and message in text
     assert "Traceback" not in text
     return text
 

@@ -29,7 +29,7 @@ def test_wrap_examples(text: str, width: int, rows: list[str]) -> None:
 def test_rows_cover_the_line_and_fit(text: str, width: int) -> None:
     rows = list(wrap_ranges(text, width))
     assert rows[0][0] == 0 and rows[-1][1] == len(text)
-    for (a, b), (c, _) in zip(rows, rows[1:]):
+    for (_, b), (c, _) in zip(rows, rows[1:], strict=False):
         assert b == c
     for a, b in rows:
         assert cell_len(text[a:b]) <= width or b - a == 1
