@@ -17,11 +17,13 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
 from seedreader import documents
+from seedreader._marks import MARKS
 from seedreader.documents import BinaryFileError, Document, open_document, sanitize
 from seedreader.search import SearchIndex, SearchResult, max_edits, normalize, parse_query
 
 SLOW = bool(os.environ.get("SEEDREADER_SLOW"))
-WORD = re.compile(r"[^\W_]+")
+# A word as the engine and SQLite cut it: letters and digits with their combining marks.
+WORD = re.compile(rf"[^\W_](?:[^\W_]|[{MARKS}])*")
 
 # Words whose normalized form has another length than the word (ß, ligatures, İ, decomposed
 # accents, full-width letters), and plain ones to give the vocabulary neighbours.
