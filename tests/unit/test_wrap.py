@@ -32,7 +32,8 @@ def test_rows_cover_the_line_and_fit(text: str, width: int) -> None:
     for (_, b), (c, _) in zip(rows, rows[1:], strict=False):
         assert b == c
     for a, b in rows:
-        assert cell_len(text[a:b]) <= width or b - a == 1
+        # The space a row breaks after may stand past the edge, where it draws nothing.
+        assert cell_len(text[a:b].rstrip(" ")) <= width or b - a == 1
 
 
 def test_huge_line_rows_are_computed_on_demand() -> None:
