@@ -18,7 +18,9 @@ HOSTILE_TEXT: dict[str, bytes] = {
     ),
     "invalid-utf8.txt": b"valid \xc3\xa9 then bad \xff\xfe\xc3 bytes\nsecond line \xe2\x82\n",
     "utf16-bom.txt": "UTF-16 text: caf\u00e9 \u65e5\u672c\n second line\n".encode("utf-16"),
-    "cp1252.txt": "Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e \u2013 \u201cquoted\u201d na\u00efve\n".encode("cp1252")
+    "cp1252.txt": "Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e \u2013 \u201cquoted\u201d na\u00efve\n".encode(
+        "cp1252"
+    )
     * 20,
     "nul-bytes.txt": b"before\x00after\nline two\x00\x00 ok\n",
     "cr-only.txt": b"one\rtwo\rthree\r",
@@ -26,7 +28,9 @@ HOSTILE_TEXT: dict[str, bytes] = {
     "tabs.txt": b"a\tb\tc\n\tindented\n",
     "empty.txt": b"",
     "bidi.txt": "abc \u202eevil\u202c def \u2066isolate\u2069 \u200bzero\n".encode("utf-8"),
-    "wide.txt": "\u65e5\u672c\u8a9e\u306e\u6587\u7ae0 emoji \U0001f600\U0001f680 mixed ok\n".encode("utf-8"),
+    "wide.txt": "\u65e5\u672c\u8a9e\u306e\u6587\u7ae0 emoji \U0001f600\U0001f680 mixed ok\n".encode(
+        "utf-8"
+    ),
 }
 
 

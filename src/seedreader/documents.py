@@ -231,7 +231,11 @@ def detect_encoding(sample: bytes, complete: bool) -> tuple[str, int]:
         sample.decode("utf-8")
         return "utf-8", 0
     except UnicodeDecodeError as error:
-        if not complete and error.start >= len(sample) - 4 and error.reason == "unexpected end of data":
+        if (
+            not complete
+            and error.start >= len(sample) - 4
+            and error.reason == "unexpected end of data"
+        ):
             return "utf-8", 0
     # Not valid UTF-8. If it still holds valid multi-byte UTF-8 sequences, it is UTF-8 with a
     # few bad bytes (shown as �); otherwise it is a legacy single-byte encoding.
@@ -378,7 +382,9 @@ class Document:
         cancelled: Callable[[], bool] | None,
     ) -> None:
         with self._lock:
-            offset = self._chunks[-1].offset + self._chunks[-1].length if self._chunks else self._skip
+            offset = (
+                self._chunks[-1].offset + self._chunks[-1].length if self._chunks else self._skip
+            )
         try:
             handle = open(self.path, "rb")
         except OSError:

@@ -16,7 +16,9 @@ Spawn = Callable[..., Terminal]
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if not SEEDREADER.exists():
-        skip = pytest.mark.skip(reason=f"{SEEDREADER.name} is not installed next to the interpreter")
+        skip = pytest.mark.skip(
+            reason=f"{SEEDREADER.name} is not installed next to the interpreter"
+        )
         for item in items:
             if "e2e" in item.nodeid:
                 item.add_marker(skip)

@@ -195,6 +195,7 @@ class Terminal:
         """Wait until `predicate(screen_text)` holds; AssertionError with the screen if not."""
         deadline = time.monotonic() + timeout
         assert callable(predicate)
+
         def holds() -> bool:
             try:
                 return bool(predicate(self.screen_text()))
@@ -316,9 +317,13 @@ class Terminal:
 def misalignment(terminal: Terminal) -> list[str]:
     """What is out of line on the screen: rows drawn past the right edge, and rows whose
     overview bar is not in the same column as on the other rows."""
-    problems = [f"row {y} drawn past the right edge" for y in sorted(set(terminal.screen.overflows))]
+    problems = [
+        f"row {y} drawn past the right edge" for y in sorted(set(terminal.screen.overflows))
+    ]
     lines = terminal.screen_lines()
-    status = next(y for y in range(len(lines) - 1, 0, -1) if "line " in lines[y] or "empty" in lines[y])
+    status = next(
+        y for y in range(len(lines) - 1, 0, -1) if "line " in lines[y] or "empty" in lines[y]
+    )
     columns: dict[int, list[int]] = {}
     for y in range(1, status):
         cells = terminal.cells(y)

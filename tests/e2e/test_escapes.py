@@ -44,6 +44,7 @@ NOTE_SHOWN = "note ␛]52;c;Tk9URQ==␇ and ␛]2;note-title␇"
 
 EVIL_NAME = f"name-{E}]0;fname\x07.txt"
 
+
 def leaks(raw: bytes, forbidden: list[bytes]) -> list[bytes]:
     """The forbidden sequences that occur in `raw`."""
     return [seq for seq in forbidden if seq in raw]
@@ -71,7 +72,16 @@ def hostile_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def session(module_spawn: Spawn, module_dirs: Path, hostile_folder: Path) -> Terminal:
     """The app on the folder, with a note whose body holds escapes added from the shell."""
     added = subprocess.run(
-        [SEEDREADER, "notes", "add", hostile_folder / "evil.txt", "--line", "3", "--text", NOTE_BODY],
+        [
+            SEEDREADER,
+            "notes",
+            "add",
+            hostile_folder / "evil.txt",
+            "--line",
+            "3",
+            "--text",
+            NOTE_BODY,
+        ],
         env={**os.environ, "SEEDREADER_DATA_DIR": str(module_dirs / "data")},
         capture_output=True,
         text=True,

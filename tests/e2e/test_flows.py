@@ -31,8 +31,11 @@ def reader(module_spawn: Spawn) -> Terminal:
 
 def goes_to(terminal: Terminal, keys: list[str], line: int) -> None:
     terminal.press(*keys)
-    terminal.wait_until(lambda _: terminal.status_line() and terminal.cursor_line() == line, 5,
-                        f"line {line} after {keys}")
+    terminal.wait_until(
+        lambda _: terminal.status_line() and terminal.cursor_line() == line,
+        5,
+        f"line {line} after {keys}",
+    )
 
 
 def test_first_screen_shows_the_seed(reader: Terminal, seed_lines: list[str]) -> None:
@@ -122,7 +125,6 @@ def test_note_survives_a_restart_at_its_place(spawn: Spawn, seed_lines: list[str
     again.wait_until(lambda _: again.cursor_line() == target + 1, 5, "the note's line")
     again.press("q")
     assert again.wait_exit() == 0
-
 
 
 def test_keys_typed_just_before_ctrl_s_are_saved(spawn: Spawn, data_dir: Path) -> None:

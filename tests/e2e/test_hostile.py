@@ -18,7 +18,9 @@ from tests.e2e.terminal import SEEDREADER, Terminal, misalignment
 UNSAFE = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u2060\ufeff\u061c\x1b")
 """Characters that must never be written to the terminal as they are."""
 
-ZALGO = "Z" + "\u0301\u0302\u0303\u0304\u0305\u0306\u0307\u0308\u0309\u030a\u030b\u030c" * 4 + "algo"
+ZALGO = (
+    "Z" + "\u0301\u0302\u0303\u0304\u0305\u0306\u0307\u0308\u0309\u030a\u030b\u030c" * 4 + "algo"
+)
 
 # Lines that any terminal draws at the width Rich measures: they must stay aligned.
 ALIGNED_FILES: dict[str, list[str]] = {
@@ -44,9 +46,7 @@ ALIGNED_FILES: dict[str, list[str]] = {
 
 # Code-point sequences that Rich 15 measures as one cluster but a terminal that measures
 # code point by code point (pyte, xterm, VTE) draws wider.
-EMOJI_SEQUENCES = [
-    f"{i:02} family 👩‍👩‍👧‍👦 flag 🇫🇷 tone 👍🏽 heart ❤️ key 1️⃣ end" for i in range(80)
-]
+EMOJI_SEQUENCES = [f"{i:02} family 👩‍👩‍👧‍👦 flag 🇫🇷 tone 👍🏽 heart ❤️ key 1️⃣ end" for i in range(80)]
 # U+200D between ordinary letters: every terminal draws the letter after it.
 ZWJ_IN_TEXT = [f"{i:02} width\u200djoin x\u200d日本 क्\u200dष end" for i in range(80)]
 

@@ -24,7 +24,9 @@ async def add_note(pilot, app: ReaderApp, text: str) -> None:  # type: ignore[no
     await settle(pilot)
 
 
-async def test_add_note_shows_in_sidebar_and_gutter_and_survives_restart(make_app, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_add_note_shows_in_sidebar_and_gutter_and_survives_restart(
+    make_app, data_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
     app = make_app(SEED)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -32,7 +34,9 @@ async def test_add_note_shows_in_sidebar_and_gutter_and_survives_restart(make_ap
         await add_note(pilot, app, "[b]who[/b] is the heir?")
         assert isinstance(app.screen, ReaderScreen)
         screen = reader(app)
-        assert [(p.line, p.note.body) for p in screen.placed_notes] == [(2, "[b]who[/b] is the heir?")]
+        assert [(p.line, p.note.body) for p in screen.placed_notes] == [
+            (2, "[b]who[/b] is the heir?")
+        ]
         assert 2 in app.screen.query_one(DocumentView).note_lines
         await pilot.press("s")
         sidebar = screen.sidebar

@@ -25,7 +25,9 @@ def test_reading_view(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-
 
 
 def test_markdown_view(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(_app(tmp_path, DATA / "sample.md"), run_before=ready, terminal_size=(100, 30))
+    assert snap_compare(
+        _app(tmp_path, DATA / "sample.md"), run_before=ready, terminal_size=(100, 30)
+    )
 
 
 def test_help_in_light_theme(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -59,7 +59,9 @@ def test_folder_of_binaries_reports_the_count(tmp_path: Path) -> None:
     assert result.returncode == 2 and "2 binary files skipped" in result.stderr
 
 
-def test_unreadable_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "locked"
     folder.mkdir()
     # Tests may run as root, who can read anything: make the access check say no.
@@ -68,7 +70,9 @@ def test_unreadable_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caps
     assert "folder cannot be read" in capsys.readouterr().err
 
 
-def test_file_names_in_errors_are_sanitized(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_file_names_in_errors_are_sanitized(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main([str(tmp_path / "evil\x1b]0;title\x07.txt")]) == 2
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\x07" not in err and "␛" in err

@@ -82,7 +82,9 @@ def test_legacy_encoding_is_guessed() -> None:
 
 @given(st.binary(max_size=2000))
 @settings(max_examples=200)
-def test_any_bytes_load_without_raising(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
+def test_any_bytes_load_without_raising(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
     path = tmp_path_factory.mktemp("any") / "file.txt"
     path.write_bytes(data)
     try:
@@ -165,7 +167,9 @@ def test_large_file_chunks_give_the_same_lines_as_whole_decoding(
         assert list(document.iter_lines()) == expected
 
 
-def test_large_file_shows_first_lines_before_indexing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_large_file_shows_first_lines_before_indexing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "big.txt"
     path.write_bytes(b"".join(b"line %d\n" % i for i in range(5000)))
     monkeypatch.setattr(documents, "SMALL_FILE", 1000)
@@ -230,7 +234,9 @@ def test_core_modules_do_not_import_textual() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_concurrent_indexing_counts_each_line_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_concurrent_indexing_counts_each_line_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import threading
 
     path = tmp_path / "big.txt"

@@ -28,8 +28,23 @@ WORD = re.compile(rf"[^\W_](?:[^\W_]|[{MARKS}])*")
 # Words whose normalized form has another length than the word (ß, ligatures, İ, decomposed
 # accents, full-width letters), and plain ones to give the vocabulary neighbours.
 HOSTILE_WORDS = [
-    "Straße", "ﬁnance", "İstanbul", "Ｌｉｂｙａ", "Gaddafi", "gadaffi", "NATO", "café",
-    "naïve", "½", "①②", "日本語", "Ωmega", "ǅemal", "x", "al-Islam", "o'clock",
+    "Straße",
+    "ﬁnance",
+    "İstanbul",
+    "Ｌｉｂｙａ",
+    "Gaddafi",
+    "gadaffi",
+    "NATO",
+    "café",
+    "naïve",
+    "½",
+    "①②",
+    "日本語",
+    "Ωmega",
+    "ǅemal",
+    "x",
+    "al-Islam",
+    "o'clock",
 ]
 DECOMPOSED = "e\u0301te\u0301"  # été in NFD, as macOS writes it (test_decomposed_accents_...)
 

@@ -419,7 +419,9 @@ class ReaderScreen(Screen[None]):
     def action_edit_note(self) -> None:
         placed = self._target_note()
         if placed is None:
-            self.notify("No note here: put the cursor on an annotated line or pick one in the sidebar (s).")
+            self.notify(
+                "No note here: put the cursor on an annotated line or pick one in the sidebar (s)."
+            )
             return
         note = placed.note
 
@@ -430,7 +432,9 @@ class ReaderScreen(Screen[None]):
 
         self._edit("Edit note", note.anchor.quote, note.body, save, "Note saved.")
 
-    def _edit(self, title: str, quote: str, body: str, save: Callable[[str], None], done: str) -> None:
+    def _edit(
+        self, title: str, quote: str, body: str, save: Callable[[str], None], done: str
+    ) -> None:
         from seedreader.ui.screens.note_editor import NoteEditorScreen
 
         def closed(result: str | None) -> None:
@@ -497,9 +501,7 @@ class ReaderScreen(Screen[None]):
     def _open_note(self, note: Note) -> None:
         paths = [str(document.path) for document in self.library]
         if note.path not in paths:
-            self.notify(
-                f"{sanitize(note.path)} is not among the open documents.", markup=False
-            )
+            self.notify(f"{sanitize(note.path)} is not among the open documents.", markup=False)
             return
         index = paths.index(note.path)
         if index != self.current and not self.open_index(index):
@@ -653,7 +655,9 @@ class ReaderScreen(Screen[None]):
         self.search_hits = [event.hit]
         self.hit_position = 0
         self._go_to_hit(event.hit, remember=True)
-        self._collect_all_hits(panel.query_text, None if panel.scope_all else [self.view.document], event.hit)
+        self._collect_all_hits(
+            panel.query_text, None if panel.scope_all else [self.view.document], event.hit
+        )
         self._update_bars()
 
     @work(thread=True, exclusive=True, group="search-all", exit_on_error=False)
@@ -724,7 +728,9 @@ class ReaderScreen(Screen[None]):
         if step > 0:
             position = next((i for i, key in enumerate(keys) if key > here), 0)
         else:
-            position = next((i for i in range(len(keys) - 1, -1, -1) if keys[i] < here), len(keys) - 1)
+            position = next(
+                (i for i in range(len(keys) - 1, -1, -1) if keys[i] < here), len(keys) - 1
+            )
         self.hit_position = position
         self._go_to_hit(self.search_hits[position], remember=True)
         self._apply_highlights()
@@ -762,7 +768,9 @@ class ReaderScreen(Screen[None]):
             if yes:
                 self._open_url(target)
 
-        self.app.push_screen(ConfirmScreen("Open this address in your web browser?", target), answer)
+        self.app.push_screen(
+            ConfirmScreen("Open this address in your web browser?", target), answer
+        )
 
     @work(thread=True, group="browser")
     def _open_url(self, url: str) -> None:
@@ -884,19 +892,24 @@ class ReaderApp(App[None]):
                 "Open document…", "Pick a document by name", screen.action_pick_document
             )
             yield SystemCommand(
-                "Toggle library panel", "Show or hide the list of documents",
+                "Toggle library panel",
+                "Show or hide the list of documents",
                 screen.action_toggle_library,
             )
             yield SystemCommand(
-                "Toggle wrapping", "Wrap long lines or scroll sideways",
+                "Toggle wrapping",
+                "Wrap long lines or scroll sideways",
                 screen.view.action_toggle_wrap,
             )
             yield SystemCommand(
-                "Toggle notes sidebar", "Show or hide the notes of this document",
+                "Toggle notes sidebar",
+                "Show or hide the notes of this document",
                 screen.action_toggle_notes,
             )
             yield SystemCommand("Search", "Search all documents (/)", screen.action_search)
-            yield SystemCommand("All notes", "Every note, with a filter (A)", screen.action_all_notes)
+            yield SystemCommand(
+                "All notes", "Every note, with a filter (A)", screen.action_all_notes
+            )
             yield SystemCommand("Help", "Show the key map", screen.action_help)
 
     def on_unmount(self) -> None:

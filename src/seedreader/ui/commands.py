@@ -10,7 +10,7 @@ from seedreader.documents import sanitize
 
 
 class DocumentCommands(Provider):
-    """"Open NAME" for every document in the library."""
+    """ "Open NAME" for every document in the library."""
 
     async def search(self, query: str) -> Hits:
         from seedreader.ui.app import ReaderScreen

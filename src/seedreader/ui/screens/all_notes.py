@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import fuzz
 from rich.text import Text
 
 from seedreader.notes import Note, PlacedNote
-from seedreader.ui.screens.filter_list import FilterListScreen
+from seedreader.ui.screens.filter_list import FilterListScreen, fuzzy_rank
 from seedreader.ui.widgets.notes_sidebar import note_prompt
 
 
 def filter_notes(query: str, notes: list[Note], limit: int = 500) -> list[int]:
     """Indexes of notes matching `query` (fuzzy over body and quote), best first."""
-    if not query.strip():
-        return list(range(min(len(notes), limit)))
     choices = [f"{note.body}\n{note.anchor.quote}" for note in notes]
-    found = process.extract(
-        query,
-        choices,
-        scorer=fuzz.partial_ratio,
-        processor=utils.default_process,
-        limit=limit,
-        score_cutoff=70,
-    )
-    return [index for _, _, index in found]
+    return fuzzy_rank(query, choices, fuzz.partial_ratio, 70, limit)
 
 
 class AllNotesScreen(FilterListScreen):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,6 +13,29 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from seedreader.ui.screens.typeahead import TypeaheadScreen
+
+
+def fuzzy_rank(
+    query: str,
+    choices: list[str],
+    scorer: Callable[..., float],
+    cutoff: float,
+    limit: int,
+) -> list[int]:
+    """Indexes of `choices` that match `query` (rapidfuzz), best first; all for no query."""
+    from rapidfuzz import process, utils
+
+    if not query.strip():
+        return list(range(min(len(choices), limit)))
+    found = process.extract(
+        query,
+        choices,
+        scorer=scorer,
+        processor=utils.default_process,
+        limit=limit,
+        score_cutoff=cutoff,
+    )
+    return [index for _, _, index in found]
 
 
 class FilterListScreen(TypeaheadScreen):

@@ -30,9 +30,7 @@ class NoteEditorScreen(TypeaheadScreen):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(
-        self, title: str, quote: str, body: str, save: Callable[[str], None]
-    ) -> None:
+    def __init__(self, title: str, quote: str, body: str, save: Callable[[str], None]) -> None:
         super().__init__()
         self._save = save
         self._title = title

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import fuzz
 from rich.text import Text
 
 from seedreader.documents import sanitize
-from seedreader.ui.screens.filter_list import FilterListScreen
+from seedreader.ui.screens.filter_list import FilterListScreen, fuzzy_rank
 
 
 def rank_names(query: str, names: list[str], limit: int = 200) -> list[int]:
     """Indexes of `names` best matching `query`, best first; all of them for an empty query."""
-    if not query.strip():
-        return list(range(min(len(names), limit)))
-    matches = process.extract(
-        query,
-        names,
-        scorer=fuzz.WRatio,
-        processor=utils.default_process,
-        limit=limit,
-        score_cutoff=50,
-    )
-    return [index for _, _, index in matches]
+    return fuzzy_rank(query, names, fuzz.WRatio, 50, limit)
 
 
 class PickerScreen(FilterListScreen):

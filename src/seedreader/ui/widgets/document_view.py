@@ -607,7 +607,9 @@ class DocumentView(Widget, can_focus=True):
             if y == 0:
                 style = self.get_component_rich_style("document-view--empty")
                 message = "(empty document)" if self.document.is_indexed else "(reading…)"
-                strip = Strip([Segment(" " * (self._margin + GUTTER), base), Segment(message, style)])
+                strip = Strip(
+                    [Segment(" " * (self._margin + GUTTER), base), Segment(message, style)]
+                )
                 strip = strip.extend_cell_length(width - 1, base).crop(0, width - 1)
             else:
                 strip = Strip.blank(width - 1, base)
@@ -716,7 +718,6 @@ def _any_between(sorted_lines: list[int], first: float, last: float) -> bool:
 
     index = bisect_left(sorted_lines, first)
     return index < len(sorted_lines) and sorted_lines[index] < last
-
 
 
 def _styled_segments(text: str, base: Style, spans: list[tuple[int, int, Style]]) -> list[Segment]:

@@ -132,13 +132,13 @@ class SearchPanel(Vertical):
         options.clear_options()
         options.add_options([Option(self._prompt(hit)) for hit in self.hits])
         count = Text(count_text(result, self.scope_all), style="bold")
-        fuzzy = [term for term in (result.hits[0].terms if result.hits else ()) if term.kind == "fuzzy"]
+        fuzzy = [
+            term for term in (result.hits[0].terms if result.hits else ()) if term.kind == "fuzzy"
+        ]
         if fuzzy:
             count.append("   " + "; ".join(sanitize(str(term)) for term in fuzzy), style="dim")
         if result.suggestions:
-            words = ", ".join(
-                f"{sanitize(s.word)} ({s.count})" for s in result.suggestions[:5]
-            )
+            words = ", ".join(f"{sanitize(s.word)} ({s.count})" for s in result.suggestions[:5])
             count.append(f"   did you mean: {words}", style="italic")
         self.query_one("#search-count", Static).update(count)
         if self.hits:
