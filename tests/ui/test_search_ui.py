@@ -102,3 +102,22 @@ async def test_query_and_document_markup_stay_literal(make_app, tmp_path: Path) 
         text = screen_text(app)
         assert "[bold]tagged[/bold] line with ␛[31mcolour" in text
         assert "\x1b" not in text
+
+
+def test_count_text() -> None:
+    from seedreader.documents import Document
+    from seedreader.search import Hit, SearchResult
+    from seedreader.ui.widgets.search_panel import count_text
+
+    def hit(name: str) -> Hit:
+        return Hit(Document(Path("/x") / name), 0, 0, ((0, 1),), 1.0, (), "x")
+
+    assert count_text(SearchResult((), (), 0), True) == "No hits"
+    two = (hit("a.txt"), hit("b.txt"), hit("b.txt"))
+    assert count_text(SearchResult(two, (), 3), True) == "3 hits in 2 documents"
+    assert count_text(SearchResult(two, (), 3), False) == "3 hits in this document"
+    assert count_text(SearchResult(two, (), 90, complete=False), True) == (
+        "90+ hits in 2+ documents (best 3 shown)"
+    )
+    one = (hit("a.txt"),)
+    assert count_text(SearchResult(one, (), 40), True) == "40 hits (best 1 shown)"

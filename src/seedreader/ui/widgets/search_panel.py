@@ -47,9 +47,12 @@ def count_text(result: SearchResult, scope_all: bool) -> str:
     hits = "hit" if result.total == 1 else "hits"
     if not scope_all:
         return f"{total} {hits} in this document"
-    shown = f" (best {len(result.hits)} shown)" if result.total > len(result.hits) else ""
+    if result.total > len(result.hits):
+        # Only the best hits are here, so their documents are a lower bound.
+        where = f" in {documents}+ documents" if documents > 1 else ""
+        return f"{total} {hits}{where} (best {len(result.hits)} shown)"
     plural = "document" if documents == 1 else "documents"
-    return f"{total} {hits} in {documents}{'+' if shown else ''} {plural}{shown}"
+    return f"{total} {hits} in {documents} {plural}"
 
 
 class SearchPanel(Vertical):
