@@ -212,16 +212,14 @@ class ReaderScreen(Screen[None]):
         entries = []
         for document in self.library:
             place = self._places.get(str(document.path))
-            loaded = document is self.view.document or place is not None
+            furthest = place.furthest if place is not None else -1
             lines = place.line_count if place is not None else None
             if document is self.view.document:
+                # The one being read counts what is on screen now, not only what was saved.
                 lines = document.line_count
-            read = 0.0
-            if place is not None and lines:
-                read = min((place.furthest + 1) / lines, 1.0)
-            entries.append(
-                LibraryEntry(document, self.label_of(document), lines if loaded else None, read)
-            )
+                furthest = max(furthest, self.view.last_visible_line)
+            read = min((furthest + 1) / lines, 1.0) if lines else 0.0
+            entries.append(LibraryEntry(document, self.label_of(document), lines, read))
         self.library_panel.show_entries(entries, self.current or 0)
 
     # -- background indexing of large files
@@ -273,8 +271,7 @@ class ReaderScreen(Screen[None]):
             fresh.load()
         except DocumentError:
             return
-        self.remember_place()
-        self.library.replace(document, fresh)
+        self.library.replace(document, fresh)  # open_index remembers the place being left
         self.open_index(self.current)
         if self.search_index is not None:
             self._reindex(fresh)

@@ -8,7 +8,18 @@ from textual.widgets import Static
 from seedreader.documents import sanitize
 
 
-class TitleBar(Static):
+class _Bar(Static):
+    """A one-line bar that redraws only when its text changes (it is told on every key)."""
+
+    _shown: str | None = None
+
+    def _show(self, text: Text) -> None:
+        if text.plain != self._shown:
+            self._shown = text.plain
+            self.update(text)
+
+
+class TitleBar(_Bar):
     """The open document's title, drawn as plain text (never markup)."""
 
     def show_title(self, title: str, position: str) -> None:
@@ -18,18 +29,12 @@ class TitleBar(Static):
         text.append(sanitize(title), style="bold")
         if position:
             text.append(f"  ({position})")
-        self.update(text)
+        self._show(text)
 
 
-class StatusBar(Static):
+class StatusBar(_Bar):
     """Line, percentage, encoding, search position and background work."""
 
-    def show_status(self, parts: list[str], right: str = "") -> None:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(" " + "  │  ".join(sanitize(part) for part in parts if part))
-        if right:
-            width = self.size.width or 120
-            gap = max(width - text.cell_len - len(right) - 1, 2)
-            text.append(" " * gap)
-            text.append(sanitize(right), style="bold")
-        self.update(text)
+    def show_status(self, parts: list[str]) -> None:
+        text = Text(" " + "  │  ".join(sanitize(part) for part in parts if part), no_wrap=True)
+        self._show(text)

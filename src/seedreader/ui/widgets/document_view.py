@@ -152,6 +152,8 @@ class DocumentView(Widget, can_focus=True):
         self._layout: list[Row] | None = None
         self._wrap_width = 0
         self._pending_end = False
+        self._press_line: int | None = None
+        """The line a mouse button went down on, while it is held."""
 
     # -- content
 
@@ -198,19 +200,19 @@ class DocumentView(Widget, can_focus=True):
     def display_line(self, index: int) -> tuple[str, FormattedLine | None]:
         """The sanitized text shown for a line, and its Markdown formatting if any."""
         assert self.document is not None
+        formatted = None
         if self._formatted is not None and index < len(self._formatted):
             formatted = self._formatted[index]
-            return sanitize(formatted.text), formatted
         text = self._display_cache.get(index)
         if text is None:
-            text = sanitize(self.document.line(index))
+            text = sanitize(formatted.text if formatted else self.document.line(index))
             if index >= self.document.line_count:
                 return text, None  # not read yet: nothing to remember
             # Cached: a row of a 50 MB line must not sanitize the whole line again.
             self._display_cache[index] = text
             if len(self._display_cache) > 512:
                 self._display_cache.popitem(last=False)
-        return text, None
+        return text, formatted
 
     # -- geometry
 
@@ -386,7 +388,6 @@ class DocumentView(Widget, can_focus=True):
         self._advance(rows)
         self._clamp_top()
         self._cursor_into_view()
-        self._strips.clear()
         self._changed()
 
     # -- actions
@@ -410,7 +411,6 @@ class DocumentView(Widget, can_focus=True):
             first = next((row.line for row in layout if row.sub == 0), layout[0].line)
             self.cursor = first if rows > 0 else self._clamp(max(first, self.cursor + rows))
         self._cursor_into_view()
-        self._strips.clear()
         self._changed()
 
     def action_page_down(self) -> None:
@@ -501,13 +501,11 @@ class DocumentView(Widget, can_focus=True):
 
     def action_select_lines(self) -> None:
         self.selection_anchor = None if self.selection_anchor is not None else self.cursor
-        self._strips.clear()
         self._changed()
 
     def clear_selection(self) -> None:
         if self.selection_anchor is not None:
             self.selection_anchor = None
-            self._strips.clear()
             self.refresh()
 
     def action_clear(self) -> None:
@@ -534,11 +532,11 @@ class DocumentView(Widget, can_focus=True):
         row = self._row_at(event.y)
         if row is not None and event.button == 1 and event.x != self._bar_x:
             self.clear_selection()
-            self._press_line: int | None = row.line
+            self._press_line = row.line
             self.capture_mouse()
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
-        press = getattr(self, "_press_line", None)
+        press = self._press_line
         if press is None or not event.button:
             return
         row = self._row_at(min(max(event.y, 0), self.size.height - 1))
@@ -546,7 +544,6 @@ class DocumentView(Widget, can_focus=True):
             # Dragging over lines selects them, as `v` and j/k do.
             self.selection_anchor = press
             self.cursor = row.line
-            self._strips.clear()
             self._changed()
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
