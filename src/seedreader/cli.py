@@ -11,26 +11,13 @@ import sys
 from collections.abc import Sequence
 
 from seedreader import __version__
-from seedreader.documents import DocumentError, sanitize, scan_paths
-
-EXIT_ERROR = 2
-
-
-def error(message: str) -> int:
-    """Print one line to stderr, made safe for the terminal, and return exit code 2."""
-    print(f"seedreader: {sanitize(message)}", file=sys.stderr)
-    return EXIT_ERROR
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse whose usage errors are one line and exit 2."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise SystemExit(error(f"{message} (see --help)"))
+from seedreader.cli_common import Parser, error, skipped_other_line
+from seedreader.documents import DocumentError, ScanResult, scan_paths
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    """The parser of `seedreader [PATH ...]`."""
+    parser = Parser(
         prog="seedreader",
         description=(
             "Read a folder of documents in the terminal, find things with typo-tolerant search "
@@ -38,7 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             "Other commands:\n"
-            "  seedreader search QUERY [PATH ...]   fuzzy search from the shell (see search --help)\n"
+            "  seedreader search QUERY [PATH ...]   "
+            "fuzzy search from the shell (see search --help)\n"
             "  seedreader notes list|add|export|import   notes from the shell (see notes --help)\n"
             "\n"
             "Keys inside the reader: press ? for help.\n"
@@ -92,7 +80,13 @@ def _read(argv: list[str]) -> int:
     except DocumentError as exc:
         return error(str(exc))
     if not scan.documents:
-        detail = f" ({scan.skipped_binary} binary files skipped)" if scan.skipped_binary else ""
+        skipped = []
+        if scan.skipped_binary:
+            skipped.append(f"{scan.skipped_binary} binary files skipped")
+        if scan.skipped_other:
+            plural = "s" if scan.skipped_other != 1 else ""
+            skipped.append(f"{scan.skipped_other} other file{plural} skipped")
+        detail = f" ({'; '.join(skipped)})" if skipped else ""
         return error(f"no readable document in {' '.join(paths)}{detail}")
     if len(scan.documents) == 1:
         # A single file named directly: report a binary or unreadable file before any UI.
@@ -111,10 +105,19 @@ def _read(argv: list[str]) -> int:
         scan.documents,
         data_dir=directory,
         skipped_binary=scan.skipped_binary,
-        scan_errors=scan.errors or [],
+        scan_errors=_start_messages(scan),
     )
     app.run()
     return app.return_code or 0
+
+
+def _start_messages(scan: ScanResult) -> list[str]:
+    """What the reader shows at start-up about the scan (binary files are counted by the app)."""
+    messages = list(scan.errors or [])
+    skipped = skipped_other_line(scan)
+    if skipped:
+        messages.append(skipped)
+    return messages
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from seedreader.cli import _Parser, error
+from seedreader.cli_common import Parser, error
 from seedreader.documents import Document, DocumentError, open_document, sanitize, scan_paths
 from seedreader.export import (
     MISSING,
@@ -40,7 +40,7 @@ def _data_dir_option(parser: argparse.ArgumentParser, default: object) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of `seedreader notes ...`."""
-    parser = _Parser(
+    parser = Parser(
         prog="seedreader notes",
         description="List, add, export and import the notes kept by seedreader.",
         epilog="Lines are counted from 1. Notes live in notes.sqlite3 in the data folder.",

@@ -9,7 +9,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from seedreader.cli import _Parser, error
+from seedreader.cli_common import Parser, error, skipped_other_line
 from seedreader.documents import DocumentError, sanitize, scan_paths
 from seedreader.search import Hit, IndexCancelled, SearchIndex, SearchResult
 
@@ -19,7 +19,7 @@ _PATH, _NUMBER, _MATCH, _RESET = "\x1b[35m", "\x1b[32m", "\x1b[1;31m", "\x1b[0m"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="seedreader search",
         description=(
             "Find lines by keywords, typo-tolerant: all words must occur in one paragraph, "
@@ -62,6 +62,9 @@ def main(argv: list[str]) -> int:
         return error(str(exc))
     for message in scan.errors or []:
         error(message)
+    skipped = skipped_other_line(scan)
+    if skipped:
+        error(skipped)
     if not scan.documents:
         return error(f"no readable document in {' '.join(paths)}")
     progress = _progress if sys.stderr.isatty() else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,40 @@ def test_file_names_in_errors_are_sanitized(
     assert main([str(tmp_path / "evil\x1b]0;title\x07.txt")]) == 2
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\x07" not in err and "␛" in err
+
+
+def test_folder_of_other_files_reports_the_count(tmp_path: Path) -> None:
+    (tmp_path / "photo.png").write_bytes(b"not a document by its name")
+    result = run(str(tmp_path))
+    assert result.returncode == 2
+    assert "no readable document" in result.stderr
+    assert "1 other file skipped" in result.stderr
+
+
+def test_reader_is_told_of_skipped_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The start-up messages handed to the reader say how many files the scan passed over."""
+    (tmp_path / "a.txt").write_text("text\n", encoding="utf-8")
+    (tmp_path / "photo.png").write_bytes(b"not a document by its name")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe")
+    expected = 2 if hasattr(os, "mkfifo") else 1
+    seen: dict[str, object] = {}
+
+    class FakeApp:
+        return_code = 0
+
+        def __init__(self, documents: list[object], **options: object) -> None:
+            seen.update(options, documents=documents)
+
+        def run(self) -> None:
+            pass
+
+    fake_module = types.ModuleType("seedreader.ui.app")
+    fake_module.ReaderApp = FakeApp  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "seedreader.ui.app", fake_module)
+    monkeypatch.setenv("SEEDREADER_ALLOW_NO_TTY", "1")
+    assert main([str(tmp_path)]) == 0
+    assert [d.path.name for d in seen["documents"]] == ["a.txt"]  # type: ignore[attr-defined]
+    assert seen["scan_errors"] == [
+        f"Skipped {expected} files that are not text documents or not regular files."
+    ]

@@ -139,3 +139,13 @@ def test_runs_as_a_command() -> None:
         check=False,
     )
     assert out.returncode == 0 and "Appathurai" in out.stdout and not out.stderr.count("Trace")
+
+
+def test_skipped_files_are_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "notes.txt").write_text("a zebra here\n", encoding="utf-8")
+    (tmp_path / "photo.png").write_bytes(b"not a document by its name")
+    (tmp_path / "slides.pdf").write_bytes(b"nor this one")
+    code, out, err = run(capsys, "zebra", str(tmp_path))
+    assert code == 0
+    assert "notes.txt" in out
+    assert "seedreader: Skipped 2 files that are not text documents or not regular files." in err
