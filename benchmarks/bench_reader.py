@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common import (
+    CORPUS,
+    CORPUS_MISSING,
     SEEDS,
     fmt_mb,
     fmt_ms,
@@ -191,7 +193,7 @@ def measure(programs: list[Subject], case: Case, work: Path, runs: int) -> list[
                 continue
             try:
                 result = trial(program, case, work)
-            except Exception as exc:  # noqa: BLE001 - reported in the table; the others go on
+            except Exception as exc:  # reported in the table; the others go on
                 errors[program.label] = scrub(" ".join(str(exc).split()) or repr(exc), work)
                 continue
             if round_number > 0:
@@ -203,8 +205,10 @@ def measure(programs: list[Subject], case: Case, work: Path, runs: int) -> list[
 
 
 def cases(work: Path, quick: bool) -> list[Case]:
-    """The seed article, a 100 MB file and (unless quick) a 1 GB file."""
+    """The seed article, a 100 MB file and (unless quick) a 1 GB file (both need the corpus)."""
     found = [Case("seed article", SEED, needle(first_line(SEED)), None, 1.25, None)]
+    if not CORPUS.is_dir():
+        return found
     sizes = [(100, 100_000_000)] + ([] if quick else [(1000, 300_000_000)])
     for megabytes, rss_target in sizes:
         path = large_file(work, megabytes)
@@ -300,20 +304,23 @@ def run(work: Path, quick: bool) -> str:
     programs = subjects()
     results = [(case, measure(programs, case, work, runs)) for case in cases(work, quick)]
     targets = [row for case, outcomes in results for row in target_rows(case, outcomes)]
-    if quick:
+    if not CORPUS.is_dir():
+        targets.append(f"| 100 MB and 1 GB files | {CORPUS_MISSING} | – |")
+    elif quick:
         targets.append("| 1 GB file (first line, memory) | not measured (`--quick`) | – |")
     parts = [
         "## Reader: first line on screen, memory, `G`",
         "",
         (
-            f"Each program runs in a real {COLS}x{ROWS} pty (`TERM=xterm-256color`) whose output is "
-            "drawn by pyte; a time is from launch (or from sending `G`) until the expected text is on "
-            f"the drawn screen. Medians of {runs} runs after a warm-up run, the programs taking turns; "
-            "each run has fresh "
-            "`SEEDREADER_DATA_DIR` and `SEEDREADER_CACHE_DIR`. The floor is the smallest Textual app "
-            "showing the file's first line (`benchmarks/floor_app.py`). RSS is VmRSS of the process "
-            "tree once it stopped growing (within 1 MB for 1.5 s); memory targets are judged on the "
-            "larger of the figures before and after `G`. `G` is pressed once memory has settled. "
+            f"Each program runs in a real {COLS}x{ROWS} pty (`TERM=xterm-256color`) whose output "
+            "is drawn by pyte; a time is from launch (or from sending `G`) until the expected text "
+            f"is on the drawn screen. Medians of {runs} runs after a warm-up run, the programs "
+            "taking turns; each run has fresh "
+            "`SEEDREADER_DATA_DIR` and `SEEDREADER_CACHE_DIR`. The floor is the smallest Textual "
+            "app showing the file's first line (`benchmarks/floor_app.py`). RSS is VmRSS of the "
+            "process tree once it stopped growing (within 1 MB for 1.5 s); memory targets are "
+            "judged on the larger of the figures before and after `G`. `G` is pressed once memory "
+            "has settled. "
             'The verdict uses the ratio of medians; "per round" is the median of the ratios '
             "within each round, less sensitive to load from elsewhere on the machine."
         ),

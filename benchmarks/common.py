@@ -14,6 +14,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 SEEDS = ROOT / "seeds"
+CORPUS_MISSING = (
+    "needs the shared corpus (`../shared/corpus` beside the repo: its texts and its `make-large` "
+    "and `make-many` generators), which is not there: not measured."
+)
 
 
 def default_work() -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import signal
@@ -30,10 +31,8 @@ class _AnsweringScreen(pyte.Screen):
 
     def write_process_input(self, data: str) -> None:
         # Textual asks for device attributes at start-up; a silent terminal would be unrealistic.
-        try:
+        with contextlib.suppress(OSError):
             self._reply.write(data.encode())
-        except OSError:
-            pass
 
 
 class PtyScreen:
@@ -164,10 +163,8 @@ class PtyScreen:
                     self.pump(0.02)
                 if not self.process.isalive():
                     break
-        try:
+        with contextlib.suppress(OSError):
             self.process.close(force=True)
-        except OSError:
-            pass
 
     def __enter__(self) -> Self:
         return self

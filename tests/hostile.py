@@ -11,16 +11,16 @@ HOSTILE_TEXT: dict[str, bytes] = {
         f"plain {ESC}[31mred{ESC}[0m {ESC}[2J{ESC}[H cleared? {ESC}[?1049h alt screen\n"
         f"{ESC}]0;pwned title\x07 {ESC}]52;c;aGVsbG8=\x07 clipboard\n"
         f"{ESC}]8;;https://evil.example\x07link{ESC}]8;;\x07 and \x9b31m C1 CSI\n"
-    ).encode("utf-8"),
+    ).encode(),
     "markup.txt": (
         b"[bold red]not bold[/bold red] [@click=app.quit]quit[/] [link=https://x]x[/link]\n"
         b"[b]unclosed :smile: $variable {braces}\n"
     ),
     "invalid-utf8.txt": b"valid \xc3\xa9 then bad \xff\xfe\xc3 bytes\nsecond line \xe2\x82\n",
     "utf16-bom.txt": "UTF-16 text: caf\u00e9 \u65e5\u672c\n second line\n".encode("utf-16"),
-    "cp1252.txt": "Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e \u2013 \u201cquoted\u201d na\u00efve\n".encode(
-        "cp1252"
-    )
+    "cp1252.txt": (
+        "Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e \u2013 \u201cquoted\u201d na\u00efve\n"
+    ).encode("cp1252")
     * 20,
     "nul-bytes.txt": b"before\x00after\nline two\x00\x00 ok\n",
     "cr-only.txt": b"one\rtwo\rthree\r",

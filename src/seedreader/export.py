@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -132,7 +133,7 @@ def _quote_block(text: str) -> str:
 
 
 def to_markdown(placed: Iterable[PlacedNote]) -> str:
-    """The Markdown export: notes grouped by document, each with `path:line`, its quote, its body."""
+    """The Markdown export: notes grouped by document, each with `path:line`, quote and body."""
     groups: dict[str, list[PlacedNote]] = {}
     for p in placed:
         groups.setdefault(p.note.path, []).append(p)
@@ -180,10 +181,8 @@ def write_atomic(target: Path, text: str) -> None:
             os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temporary)
-        except OSError:
-            pass
         raise
     try:
         directory = os.open(folder, os.O_RDONLY)

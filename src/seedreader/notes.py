@@ -11,7 +11,7 @@ import uuid
 import weakref
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from itertools import accumulate
 from pathlib import Path
@@ -584,7 +584,7 @@ class NotesStore:
         self.path = self.data_dir / DB_NAME
         """The notes file."""
         self.warnings: list[str] = []
-        """One-line messages for the user about how the store was opened (moved aside, read-only)."""
+        """One-line messages for the user on how the store was opened (moved aside, read-only)."""
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
         self._read_only = False
@@ -643,10 +643,8 @@ class NotesStore:
         if not self.path.exists():
             # Created here with mode 0600 before SQLite opens it; SQLite gives the -wal and -shm
             # files the same mode. O_EXCL: never truncate a file another instance just made.
-            try:
+            with suppress(FileExistsError):
                 os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-            except FileExistsError:
-                pass
         try:
             db = sqlite3.connect(
                 self.path, isolation_level=None, timeout=BUSY_TIMEOUT, check_same_thread=False
@@ -888,7 +886,8 @@ class NotesStore:
         path = str(document.path)
         fingerprint = document.fingerprint
         notes = self._query(
-            f"SELECT {_COLUMNS} FROM notes WHERE path = ? OR fingerprint = ? ORDER BY start_line, created, id",
+            f"SELECT {_COLUMNS} FROM notes WHERE path = ? OR fingerprint = ? "
+            "ORDER BY start_line, created, id",
             (path, fingerprint),
         )
         mine: list[Note] = []

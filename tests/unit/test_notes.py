@@ -114,7 +114,7 @@ def test_unknown_ids_and_bad_lines_are_clear_errors(store: NotesStore, doc: Docu
         store.update("nope", "x")
     with pytest.raises(NotesStoreError, match="no note with id nope"):
         store.delete("nope")
-    with pytest.raises(NotesStoreError, match="line 8 is outside the document .it has 7 lines"):
+    with pytest.raises(NotesStoreError, match=r"line 8 is outside the document \(it has 7 lines"):
         store.add(doc, 7, 7, "x")
     with pytest.raises(NotesStoreError, match="not valid Unicode"):
         store.add(doc, 0, 0, "lone \udc80 surrogate")

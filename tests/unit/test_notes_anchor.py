@@ -30,7 +30,7 @@ def edits(draw: st.DrawFn, size: int) -> list[tuple[str, int, str]]:
 def apply(
     lines: list[str], start: int, end: int, changes: list[tuple[str, int, str]]
 ) -> tuple[list[str], int, int]:
-    """Apply edits that never touch lines start..end (inclusive); returns the new lines and range."""
+    """Apply edits that never touch lines start..end (inclusive); return the new lines and range."""
     lines = list(lines)
     for kind, raw, text in changes:
         outside = [i for i in range(len(lines) + 1) if i < start or i > end]

@@ -1,4 +1,7 @@
-"""The notes store under stress: SIGKILL mid-write, two writers at once, damaged files, read-only folders."""
+"""The notes store under stress.
+
+SIGKILL mid-write, two writers at once, damaged files, read-only folders.
+"""
 
 from __future__ import annotations
 

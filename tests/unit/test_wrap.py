@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -29,7 +31,7 @@ def test_wrap_examples(text: str, width: int, rows: list[str]) -> None:
 def test_rows_cover_the_line_and_fit(text: str, width: int) -> None:
     rows = list(wrap_ranges(text, width))
     assert rows[0][0] == 0 and rows[-1][1] == len(text)
-    for (_, b), (c, _) in zip(rows, rows[1:], strict=False):
+    for (_, b), (c, _) in pairwise(rows):
         assert b == c
     for a, b in rows:
         # The space a row breaks after may stand past the edge, where it draws nothing.
