@@ -193,7 +193,7 @@ def measure(programs: list[Subject], case: Case, work: Path, runs: int) -> list[
                 continue
             try:
                 result = trial(program, case, work)
-            except Exception as exc:  # reported in the table; the others go on
+            except Exception as exc:  # noqa: BLE001 - reported in the table; the others go on
                 errors[program.label] = scrub(" ".join(str(exc).split()) or repr(exc), work)
                 continue
             if round_number > 0:

@@ -174,7 +174,7 @@ def run_module(name: str, work: Path, quick: bool) -> tuple[str, bool]:
     try:
         module = importlib.import_module(name)
         section = str(module.run(work, quick)).rstrip()
-    except Exception as exc:  # one broken module must not cost the others
+    except Exception as exc:  # noqa: BLE001 - one broken module must not cost the others
         traceback.print_exc()
         message = scrub(" ".join(str(exc).split()), work)
         error = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
