@@ -22,6 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, NamedTuple
 
 __all__ = [
     "BinaryFileError",
@@ -31,6 +32,7 @@ __all__ = [
     "ScanResult",
     "decode_bytes",
     "is_binary",
+    "join_lines",
     "open_document",
     "sanitize",
     "scan_paths",
@@ -44,6 +46,8 @@ CHUNK = 64 * 1024
 """Target size of one chunk of a large file (a chunk always ends at a line break)."""
 READ = 1024 * 1024
 """Size of one read while indexing a large file."""
+BLOCK = 4 * 1024 * 1024
+"""Size of one read of a large file by `Document.text_blocks`."""
 SNIFF = 8 * 1024
 """Bytes looked at to tell text from binary."""
 
@@ -69,6 +73,7 @@ class BinaryFileError(DocumentError):
 def split_lines(text: str) -> list[str]:
     """Split text into lines on LF, CRLF and CR only, tabs expanded.
 
+    This is the one definition of a line (`join_lines` gives the same lines joined with LF).
     A final line break does not start another line; empty text has no lines.
     Unlike `str.splitlines`, form feeds, U+2028 and friends stay inside their line.
     """
@@ -79,8 +84,23 @@ def split_lines(text: str) -> list[str]:
     if lines[-1] == "":
         lines.pop()
     if "\t" in text:
+        # Line by line: str.expandtabs over a whole text costs twice as much where tabs abound.
         lines = [line.expandtabs(TAB_SIZE) if "\t" in line else line for line in lines]
     return lines
+
+
+def join_lines(text: str, expand_tabs: bool = True) -> str:
+    """The lines of `text` (as `split_lines` cuts them) joined with LF, in one string.
+
+    Cheaper than joining `split_lines(text)` when there is much text: no list of lines. With
+    `expand_tabs` False, tabs are left for the caller (`expandtabs(TAB_SIZE)` on a line, or on
+    lines joined with LF, gives the line), who may need only some of the text expanded.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removesuffix("\n")
+    # The column of a tab stop counts from the last LF, as if each line were expanded alone.
+    return text.expandtabs(TAB_SIZE) if expand_tabs and "\t" in text else text
 
 
 def _count_breaks(data: bytes) -> int:
@@ -128,7 +148,8 @@ def sanitize(text: str) -> str:
     """Make text safe to draw: every control or reordering character becomes a visible symbol.
 
     The mapping is one character to one character, so columns in the result are columns in
-    the input; what is drawn also measures the same in Rich and in the terminal. Tabs must have been expanded before (see `split_lines`); a stray one shows as ␉.
+    the input; what is drawn also measures the same in Rich and in the terminal. Tabs must have
+    been expanded before (see `split_lines`); a stray one shows as ␉.
     """
     if text.isascii():
         # Fast path (a 50 MB line takes milliseconds): in ASCII only controls are unsafe.
@@ -196,9 +217,12 @@ def _guess_legacy(data: bytes) -> str:
 
 
 _LATIN = frozenset(
-    "cp1250 cp1252 cp1254 cp1257 cp1258 cp775 cp437 cp850 cp858 latin_1 iso8859_2 iso8859_4 "
-    "iso8859_9 iso8859_10 iso8859_13 iso8859_14 iso8859_15 iso8859_16 mac_roman mac_iceland "
-    "mac_turkish mac_latin2".split()
+    [
+        *("cp1250", "cp1252", "cp1254", "cp1257", "cp1258", "cp775", "cp437", "cp850", "cp858"),
+        *("latin_1", "iso8859_2", "iso8859_4", "iso8859_9", "iso8859_10", "iso8859_13"),
+        *("iso8859_14", "iso8859_15", "iso8859_16"),
+        *("mac_roman", "mac_iceland", "mac_turkish", "mac_latin2"),
+    ]
 )
 _WESTERN = frozenset(
     [chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7)] + list("“”‘’–—…•€«»°£§©®·")
@@ -260,6 +284,20 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 # --- documents -------------------------------------------------------------------------------
 
 
+class _Head(NamedTuple):
+    """The start of a file as `Document._read_head` read it (the whole file when `complete`)."""
+
+    st: os.stat_result
+    data: bytes
+    complete: bool
+    codec: str
+    skip: int
+    """Length of the byte order mark."""
+
+    def text(self) -> str:
+        return self.data[self.skip :].decode(self.codec, errors="replace")
+
+
 @dataclass(frozen=True)
 class _Chunk:
     offset: int
@@ -290,6 +328,7 @@ class Document:
         self._chunk_starts: list[int] = []
         self._line_total = 0
         self._indexed = False
+        self._codec = "utf-8"
         self._skip = 0
         self._lock = threading.RLock()
         self._index_lock = threading.Lock()
@@ -309,39 +348,50 @@ class Document:
             DocumentError: the file is missing, unreadable, not a regular file, or binary.
         """
         with self._lock:
-            if self._loaded:
-                return self
-            st = _stat_regular(self.path)
-            self.size = st.st_size
-            self._mtime_ns = st.st_mtime_ns
+            if not self._loaded:
+                self._take(self._read_head())
+            return self
+
+    def _read_head(self) -> _Head:
+        """Read the start of the file (all of a small one), tell text from binary, and the codec.
+
+        Raises:
+            DocumentError: the file is missing, unreadable, not a regular file, or binary.
+        """
+        st = _stat_regular(self.path)
+        try:
+            with open(self.path, "rb") as handle:
+                head = handle.read(SMALL_FILE + 1 if st.st_size <= SMALL_FILE else 2 * CHUNK)
+        except OSError as error:
+            raise DocumentError(f"{self.path}: cannot read: {error.strerror}") from None
+        if is_binary(head[:SNIFF]):
+            raise BinaryFileError(f"{self.path}: binary file, not text")
+        complete = len(head) <= SMALL_FILE and st.st_size <= SMALL_FILE
+        encoding, skip = detect_encoding(head, complete=complete)
+        if not complete and encoding.startswith(("utf-16", "utf-32")):
+            # Line breaks of wide encodings are not single bytes: decode whole.
             try:
-                with open(self.path, "rb") as handle:
-                    head = handle.read(SMALL_FILE + 1 if st.st_size <= SMALL_FILE else 2 * CHUNK)
+                head = self.path.read_bytes()
             except OSError as error:
                 raise DocumentError(f"{self.path}: cannot read: {error.strerror}") from None
-            if is_binary(head[:SNIFF]):
-                raise BinaryFileError(f"{self.path}: binary file, not shown")
-            complete = len(head) <= SMALL_FILE and st.st_size <= SMALL_FILE
-            encoding, skip = detect_encoding(head, complete=complete)
-            if not complete and encoding.startswith(("utf-16", "utf-32")):
-                # Line breaks of wide encodings are not single bytes: decode whole.
-                try:
-                    head = self.path.read_bytes()
-                except OSError as error:
-                    raise DocumentError(f"{self.path}: cannot read: {error.strerror}") from None
-                complete = True
-            self.encoding = "utf-8-sig" if (encoding == "utf-8" and skip) else encoding
-            self._codec = encoding
-            self._skip = skip
-            if complete:
-                self._lines = split_lines(head[skip:].decode(encoding, errors="replace"))
-                self._line_total = len(self._lines)
-                self._indexed = True
-                self._fingerprint = hashlib.sha1(head).hexdigest()
-            else:
-                self._index_prefix(head)
-            self._loaded = True
-            return self
+            complete = True
+        return _Head(st, head, complete, encoding, skip)
+
+    def _take(self, head: _Head) -> None:
+        """Become loaded from the start of the file `_read_head` read."""
+        self.size = head.st.st_size
+        self._mtime_ns = head.st.st_mtime_ns
+        self.encoding = "utf-8-sig" if (head.codec == "utf-8" and head.skip) else head.codec
+        self._codec = head.codec
+        self._skip = head.skip
+        if head.complete:
+            self._lines = split_lines(head.text())
+            self._line_total = len(self._lines)
+            self._indexed = True
+            self._fingerprint = hashlib.sha1(head.data).hexdigest()
+        else:
+            self._index_prefix(head.data)
+        self._loaded = True
 
     def _index_prefix(self, head: bytes) -> None:
         """Index the first chunk from bytes already read, so the first screen needs no wait."""
@@ -386,35 +436,45 @@ class Document:
                 self._chunks[-1].offset + self._chunks[-1].length if self._chunks else self._skip
             )
         try:
-            handle = open(self.path, "rb")
+            with open(self.path, "rb") as handle:
+                finished = self._index_chunks(handle, offset, progress, cancelled)
         except OSError:
-            self._indexed = True
-            return
-        with handle:
-            handle.seek(offset)
-            buffer = bytearray()  # grows in place: a 50 MB line is not copied once per read
-            base = offset  # file offset of buffer[0]
-            eof = False
-            while not eof:
-                if cancelled is not None and cancelled():
-                    return
-                data = handle.read(READ)
-                eof = not data
-                searched = len(buffer)  # no line break after the first chunk window before this
-                buffer += data
-                start = 0
-                while start < len(buffer):
-                    end = _cut(buffer, start, start + CHUNK, eof=eof, searched=searched)
-                    if end is None:
-                        break
-                    self._add_chunk(base + start, bytes(buffer[start:end]))
-                    start = end
-                del buffer[:start]
-                base += start
-                if progress is not None:
-                    progress(base - self._skip, max(self.size - self._skip, 1))
-        with self._lock:
-            self._indexed = True
+            finished = True  # unreadable now (gone, cut short): the lines known are all there are
+        if finished:
+            with self._lock:
+                self._indexed = True
+
+    def _index_chunks(
+        self,
+        handle: BinaryIO,
+        offset: int,
+        progress: Callable[[int, int], None] | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> bool:
+        """Add the chunks of the file from `offset` on; False when cancelled."""
+        handle.seek(offset)
+        buffer = bytearray()  # grows in place: a 50 MB line is not copied once per read
+        base = offset  # file offset of buffer[0]
+        eof = False
+        while not eof:
+            if cancelled is not None and cancelled():
+                return False
+            data = handle.read(READ)
+            eof = not data
+            searched = len(buffer)  # no line break after the first chunk window before this
+            buffer += data
+            start = 0
+            while start < len(buffer):
+                end = _cut(buffer, start, start + CHUNK, eof=eof, searched=searched)
+                if end is None:
+                    break
+                self._add_chunk(base + start, bytes(buffer[start:end]))
+                start = end
+            del buffer[:start]
+            base += start
+            if progress is not None:
+                progress(base - self._skip, max(self.size - self._skip, 1))
+        return True
 
     # -- reading
 
@@ -479,6 +539,75 @@ class Document:
         self.index_lines()
         for chunk in self._chunks:
             yield chunk.first_line, self._read_chunk(chunk)
+
+    def text_blocks(
+        self, progress: Callable[[int, int], None] | None = None, expand_tabs: bool = True
+    ) -> Iterator[tuple[int, str]]:
+        """The whole text as (first line number, block) pairs, for reading it through once.
+
+        A block is a run of whole lines joined with LF, exactly as `lines()` gives them; blocks
+        follow each other with no line left out or cut in two. A small file is one block; one
+        not loaded yet is read and decoded without being kept (a search index reads every file
+        of a library, the reader few of them). A large file is read in blocks of about `BLOCK`
+        bytes, from the file rather than through the chunk index, so no chunk is read twice.
+        To stop early, stop iterating.
+
+        Args:
+            progress: called after each block with (bytes read, bytes in the file).
+            expand_tabs: False to leave tabs unexpanded where that costs nothing (see
+                `join_lines`); a loaded small file's lines have them expanded already.
+
+        Raises:
+            DocumentError: the file is missing, unreadable, not a regular file, or binary.
+            OSError: reading a large file failed after its start was read.
+        """
+        head = None if self._loaded else self._read_head()
+        if head is not None and not head.complete:
+            with self._lock:
+                if not self._loaded:
+                    self._take(head)
+            head = None
+        if head is not None:
+            text = head.text()
+            if text:
+                yield 0, join_lines(text, expand_tabs)
+            if progress is not None:
+                progress(len(head.data), len(head.data))
+        elif self._lines is not None:
+            if self._lines:
+                yield 0, "\n".join(self._lines)
+            if progress is not None:
+                progress(self.size, self.size)
+        else:
+            yield from self._large_blocks(progress, expand_tabs)
+
+    def _large_blocks(
+        self, progress: Callable[[int, int], None] | None, expand_tabs: bool
+    ) -> Iterator[tuple[int, str]]:
+        with open(self.path, "rb") as handle:
+            handle.seek(self._skip)
+            buffer = bytearray()  # what is left after the last whole line, then the next read
+            read = self._skip
+            line = 0
+            eof = False
+            while not eof:
+                data = handle.read(BLOCK)
+                eof = not data
+                # Nothing before the last byte of what was left can be a line break.
+                searched = len(buffer)
+                buffer += data
+                target = len(buffer) if eof else len(buffer) - 1
+                end = _cut(buffer, max(searched - 1, 0), target, eof=eof, searched=searched)
+                if end is None:
+                    continue  # no whole line yet: one line longer than a read
+                text = buffer[:end].decode(self._codec, errors="replace")
+                text = join_lines(text, expand_tabs)
+                del buffer[:end]
+                read += end
+                yield line, text
+                line += text.count("\n") + 1
+                if progress is not None:
+                    progress(read, max(self.size, read))
 
     @property
     def text(self) -> str:
@@ -713,10 +842,6 @@ class Library:
 
     def __getitem__(self, index: int) -> Document:
         return self.documents[index]
-
-    def index_of(self, document: Document) -> int:
-        """Position of `document` in the library."""
-        return self.documents.index(document)
 
     def replace(self, old: Document, new: Document) -> None:
         """Put `new` where `old` was (a reloaded file)."""

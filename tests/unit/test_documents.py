@@ -17,6 +17,7 @@ from seedreader.documents import (
     Document,
     DocumentError,
     decode_bytes,
+    join_lines,
     open_document,
     sanitize,
     scan_paths,
@@ -41,6 +42,12 @@ from tests.hostile import HOSTILE_TEXT, binary_blob, write_hostile
 )
 def test_split_lines_breaks_on_lf_crlf_cr_only(text: str, lines: list[str]) -> None:
     assert split_lines(text) == lines
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "é", " ", "\t", "\n", "\r", "\x0c", "\u2028"])))
+def test_join_lines_is_the_lines_joined(text: str) -> None:
+    assert join_lines(text) == "\n".join(split_lines(text))
+    assert join_lines(text, expand_tabs=False).expandtabs(8) == join_lines(text)
 
 
 def test_sanitize_makes_controls_visible_one_for_one() -> None:
@@ -137,6 +144,7 @@ def _chunked(path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> Documen
     monkeypatch.setattr(documents, "SMALL_FILE", 16)
     monkeypatch.setattr(documents, "CHUNK", chunk)
     monkeypatch.setattr(documents, "READ", chunk * 3)
+    monkeypatch.setattr(documents, "BLOCK", chunk * 2 + 1)
     document = Document(path)
     document.index_lines()
     return document
@@ -165,6 +173,61 @@ def test_large_file_chunks_give_the_same_lines_as_whole_decoding(
         assert document.line_count == len(expected)
         assert [document.line(i) for i in range(len(expected))] == expected
         assert list(document.iter_lines()) == expected
+        assert block_lines(document) == expected
+        assert block_lines(Document(path)) == expected  # read in blocks before any indexing
+
+
+def block_lines(document: Document) -> list[str]:
+    """The lines `text_blocks` gives, checking that each block starts where the last ended."""
+    lines: list[str] = []
+    for first, block in document.text_blocks():
+        assert first == len(lines)
+        lines.extend(block.split("\n"))
+    return lines
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"\n",
+        b"a\r\nb\rc\n\nd\te",
+        b"\xef\xbb\xbfbom\r\n",
+        "wide\r\nt\u00e9xt\n".encode("utf-16"),
+        "caf\u00e9\tcr\u00e8me\r".encode("cp1252"),
+    ],
+)
+def test_text_blocks_are_the_lines(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_bytes(data)
+    expected = open_document(path).lines()
+    assert block_lines(Document(path)) == expected  # not loaded: read and decoded alone
+    assert block_lines(open_document(path)) == expected  # loaded: from its lines
+    assert (list(Document(path).text_blocks()) == []) == (expected == [])
+
+
+def test_text_blocks_of_a_large_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "big.txt"
+    rows = [f"line {i}\twith a tab" for i in range(3000)]
+    path.write_bytes(("\r\n".join(rows[:1000]) + "\r" + "\n".join(rows[1000:])).encode())
+    monkeypatch.setattr(documents, "SMALL_FILE", 1000)
+    monkeypatch.setattr(documents, "BLOCK", 4096)
+    document = Document(path)
+    seen: list[tuple[int, int]] = []
+    blocks = list(document.text_blocks(progress=lambda done, size: seen.append((done, size))))
+    assert document.is_large and len(blocks) > 10
+    assert [line for _, block in blocks for line in block.split("\n")] == [
+        row.expandtabs(8) for row in rows
+    ]
+    assert seen[-1] == (path.stat().st_size, path.stat().st_size)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_text_blocks_refuse_binary(tmp_path: Path) -> None:
+    path = tmp_path / "blob.txt"
+    path.write_bytes(binary_blob())
+    with pytest.raises(BinaryFileError):
+        next(Document(path).text_blocks())
 
 
 def test_large_file_shows_first_lines_before_indexing(

@@ -63,8 +63,8 @@ def documents_of(words: list[str]) -> st.SearchStrategy[str]:
     )
 
 
-_hostile_words = st.sampled_from(HOSTILE_WORDS + [DECOMPOSED])
-_document = documents_of(HOSTILE_WORDS + [DECOMPOSED])
+_hostile_words = st.sampled_from([*HOSTILE_WORDS, DECOMPOSED])
+_document = documents_of([*HOSTILE_WORDS, DECOMPOSED])
 _composed_document = documents_of(HOSTILE_WORDS)
 
 
@@ -219,7 +219,9 @@ def test_chunked_reading_gives_the_same_lines(pieces: list[str]) -> None:
             patch.setattr(documents, "CHUNK", 8)
             patch.setattr(documents, "READ", 24)
             patch.setattr(documents, "SNIFF", 64)
+            patch.setattr(documents, "BLOCK", 20)
             try:
+                blocks = list(Document(path).text_blocks())  # in blocks, before any indexing
                 big = open_document(path)
                 big.index_lines()
             except BinaryFileError:
@@ -233,6 +235,10 @@ def test_chunked_reading_gives_the_same_lines(pieces: list[str]) -> None:
             assert [big.line(i) for i in range(big.line_count)] == expected
             chunked = [line for _, chunk in big.iter_text_chunks() for line in chunk]
             assert chunked == expected
+            assert [first for first, _ in blocks] == [
+                sum(block.count("\n") + 1 for _, block in blocks[:k]) for k in range(len(blocks))
+            ]
+            assert [line for _, block in blocks for line in block.split("\n")] == expected
     for line in expected:
         assert not {"\n", "\r", "\t"} & set(line)
         assert len(sanitize(line)) == len(line)
