@@ -148,6 +148,14 @@ def test_all_words_within_one_paragraph(tmp_path: Path) -> None:
     ) == ["apples here", "and more"]
 
 
+def test_words_match_whole_never_inside_others(tmp_path: Path) -> None:
+    doc = write(tmp_path, "a.txt", "xmoses here\nfoo_moses there\nmosesx and Moses2\n")
+    index = SearchIndex.build([doc], cache_dir=tmp_path / "cache")
+    # An underscore ends a word (as SQLite cuts words); letters and digits do not.
+    assert lines_of(index, "moses ", limit=0) == ["foo_moses there"]
+    assert lines_of(index, "moses2 ", limit=0) == ["mosesx and Moses2"]
+
+
 def test_text_without_blank_lines_uses_windows(tmp_path: Path) -> None:
     lines = [f"line {i} filler" for i in range(40)]
     lines[1] += " alpha"
@@ -262,11 +270,11 @@ def test_paragraphs_across_blocks() -> None:
 
 
 def test_large_document_lines_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from seedreader import documents, search
+    from seedreader import documents
 
     monkeypatch.setattr(documents, "SMALL_FILE", 1000)
     monkeypatch.setattr(documents, "CHUNK", 300)
-    monkeypatch.setattr(search, "_READ", 256)
+    monkeypatch.setattr(documents, "BLOCK", 256)
     rows = [f"row {i} zebra\tx" if i % 7 == 0 else f"row {i} text" for i in range(300)]
     rows[100] = ""
     path = tmp_path / "big.txt"
@@ -333,18 +341,18 @@ def test_unwritable_cache_falls_back_to_memory(tmp_path: Path) -> None:
 def test_failing_cache_file_falls_back_to_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from seedreader import search
+    from seedreader.search import store
 
     doc = write(tmp_path, "a.txt", "alpha beta\n")
 
-    flush = search._Batch.flush
+    flush = store.Batch.flush
 
     def broken(self: Any) -> None:
         if self.table == "para":  # the cache file's text connection, not the in-memory index
             raise sqlite3.OperationalError("disk I/O error")
         flush(self)
 
-    monkeypatch.setattr(search._Batch, "flush", broken)
+    monkeypatch.setattr(store.Batch, "flush", broken)
     index = SearchIndex.build([doc], cache_dir=tmp_path / "cache")
     assert index.path is None
     assert lines_of(index, "alpha") == ["alpha beta"]
@@ -360,9 +368,9 @@ def test_cancel_and_progress(tmp_path: Path) -> None:
 
 
 def test_stopped_build_is_undone_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from seedreader import search
+    from seedreader.search import store
 
-    monkeypatch.setattr(search, "_BATCH", 3)
+    monkeypatch.setattr(store, "BATCH", 3)
     text = "".join(f"para {i} zebra\n\n" for i in range(40))
     docs = [write(tmp_path, f"{i}.txt", text) for i in range(3)]
     polls = iter(range(1000))

@@ -1,0 +1,379 @@
+"""`SearchIndex`: builds and refreshes the index of a library, and answers queries.
+
+Documents are cut into paragraphs (`paragraphs`), stored in SQLite FTS5 (`store`), and looked up
+through an in-memory vocabulary (`vocabulary`); FTS5 finds candidate paragraphs and `ranking`
+reads them. Exact candidates are fetched first; a very common query ranks only the first few
+hundred paragraphs in document order (`SearchResult.complete` is then False).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from array import array
+from collections.abc import Callable, Collection, Iterable, Iterator
+from pathlib import Path
+
+from seedreader.documents import Document, DocumentError
+from seedreader.search import store
+from seedreader.search.paragraphs import iter_paragraphs
+from seedreader.search.query import fts_quote, parse_query
+from seedreader.search.ranking import DocInfo, Ranker, SortKey
+from seedreader.search.results import Hit, SearchResult
+from seedreader.search.vocabulary import Variant, Vocabulary
+
+CANDIDATES = 300
+"""Paragraphs read per search (in document order, exact ones first) when a limit is given."""
+_RANGES = 16
+"""A scope of more runs of documents than this is filtered in Python rather than in SQL."""
+
+
+class IndexCancelled(Exception):
+    """`SearchIndex.build` stopped because `cancelled()` returned True."""
+
+
+class SearchIndex:
+    """A word index over a library of documents, cached on disk, safe to share between threads."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path | None) -> None:
+        self._db = db
+        self._path = path
+        self._lock = threading.RLock()
+        self._docs: dict[int, DocInfo] = {}
+        self._by_path: dict[Path, int] = {}
+        self._vocab = Vocabulary.empty()
+        self._paragraphs = 1
+        self.errors: list[str] = []
+        """One line per document that could not be indexed."""
+
+    # -- building
+
+    @classmethod
+    def build(
+        cls,
+        documents: Iterable[Document],
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        cache_dir: Path | None = None,
+    ) -> SearchIndex:
+        """Index documents, reusing the cached index of every file that has not changed.
+
+        Args:
+            documents: the library, in its order (ties in ranking follow it).
+            progress: called now and then with (bytes indexed, bytes to index).
+            cancelled: polled often; when it returns True the build stops.
+            cache_dir: where the index file lives (default: `seedreader.paths.cache_dir()`).
+                When it cannot be written, the index is kept in memory.
+
+        Raises:
+            IndexCancelled: `cancelled()` returned True.
+        """
+        docs = list(documents)
+        if cache_dir is None:
+            from seedreader.paths import cache_dir as default_cache_dir
+
+            cache_dir = default_cache_dir()
+        index = cls._open(store.index_path(docs, cache_dir))
+        try:
+            index._refresh(docs, progress, cancelled)
+        except sqlite3.Error:
+            if index.path is None:
+                raise
+            # The cache file failed under us (disk full, another process writing it at the
+            # same moment): it is only a cache, so index in memory this time.
+            index.close()
+            index = cls(store.connect(None), None)
+            index._refresh(docs, progress, cancelled)
+        return index
+
+    @classmethod
+    def _open(cls, path: Path) -> SearchIndex:
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            return cls(store.connect(path), path)
+        except (OSError, sqlite3.DatabaseError):
+            pass
+        # An unreadable or corrupt cache is only a cache: start it again, else go without.
+        try:
+            for name in store.files_of(path):
+                name.unlink(missing_ok=True)
+            return cls(store.connect(path), path)
+        except (OSError, sqlite3.DatabaseError):
+            return cls(store.connect(None), None)
+
+    def _refresh(
+        self,
+        documents: list[Document],
+        progress: Callable[[int, int], None] | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> None:
+        with self._lock:
+            known = {
+                Path(row[1]): row
+                for row in self._db.execute(
+                    "SELECT id, path, size, mtime_ns, complete, first_lines FROM docs"
+                )
+            }
+            todo: list[tuple[Document, tuple[int, int], int]] = []
+            stale: list[int] = []
+            wanted: set[Path] = set()
+            self._docs.clear()
+            self._by_path.clear()
+            for position, document in enumerate(documents):
+                key = store.stat_key(document)
+                if key is None or document.path in wanted:
+                    continue
+                wanted.add(document.path)
+                old = known.get(document.path)
+                if old is not None and old[2:5] == (*key, 1):
+                    first_lines = array("I")
+                    first_lines.frombytes(old[5] or b"")
+                    self._remember(old[0], document, first_lines, position)
+                    continue
+                todo.append((document, key, position))
+                if old is not None:
+                    stale.append(old[0])
+            # Documents of another library sharing this folder stay while their file does.
+            for path, old in known.items():
+                if path not in wanted and (
+                    not old[4] or store.stat_key(Document(path)) != old[2:4]
+                ):
+                    stale.append(old[0])
+            for doc_id in stale:
+                store.delete_rows(self._db, doc_id)
+            self._index_documents(todo, progress, cancelled)
+            if todo or stale or not self._load_vocabulary():
+                self._vocab, paragraphs = store.compute_vocabulary(self._db)
+                self._paragraphs = max(paragraphs, 1)
+
+    def _remember(
+        self, doc_id: int, document: Document, first_lines: array[int], position: int
+    ) -> None:
+        self._docs[doc_id] = DocInfo(doc_id, document, first_lines, position)
+        self._by_path[document.path] = doc_id
+
+    def _index_documents(
+        self,
+        todo: list[tuple[Document, tuple[int, int], int]],
+        progress: Callable[[int, int], None] | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> None:
+        """Cut documents into paragraphs and index them.
+
+        This thread cuts paragraphs and stores their text (second connection, `text` file)
+        while a writer thread has SQLite tokenize the batches stored before into the FTS index:
+        tokenizing runs in C without the GIL, so the two overlap on two cores. A batch may hold
+        many small documents: one transaction each for a folder of small files would cost more
+        than indexing them.
+        """
+        if not todo:
+            return
+        text_db = store.connect_text(self._path) if self._path is not None else None
+        batch = store.Batch(
+            text_db if text_db is not None else self._db,
+            "para" if text_db is not None else "text.para",
+            store.Writer(self._db, threaded=text_db is not None),
+        )
+        total = sum(item[1][0] for item in todo) or 1
+        done = 0
+        next_id = (self._db.execute("SELECT max(id) FROM docs").fetchone()[0] or 0) + 1
+        # Text left by a build that stopped before recording its documents.
+        batch.store.execute(f"DELETE FROM {batch.table} WHERE id >= ?", (next_id << 32,))
+        try:
+            for document, key, position in todo:
+                if cancelled is not None and cancelled():
+                    raise IndexCancelled()
+                doc_id = next_id
+                next_id += 1
+                batch.begin(doc_id, str(document.path), key)
+                first_lines = array("I")
+                base = doc_id << 32
+                blocks = self._blocks(document, _Progress(progress, done, total), cancelled)
+                for line, body in iter_paragraphs(blocks):
+                    batch.add(base + len(first_lines), body)
+                    first_lines.append(line)
+                    if batch.full():
+                        batch.flush()
+                        if cancelled is not None and cancelled():
+                            raise IndexCancelled()
+                batch.end(doc_id, first_lines)
+                self._remember(doc_id, document, first_lines, position)
+                done += key[0]
+                if progress is not None:
+                    progress(min(done, total), total)
+            batch.flush()
+        finally:
+            try:
+                batch.writer.close()
+            finally:
+                if text_db is not None:
+                    text_db.close()
+
+    def _blocks(
+        self,
+        document: Document,
+        progress: Callable[[int, int], None],
+        cancelled: Callable[[], bool] | None,
+    ) -> Iterator[tuple[int, str]]:
+        """The document's text in blocks of whole lines; an unreadable document is reported."""
+        try:
+            # Tabs are expanded paragraph by paragraph, only where there are tabs.
+            for block in document.text_blocks(progress, expand_tabs=False):
+                if cancelled is not None and cancelled():
+                    raise IndexCancelled()
+                yield block
+        except DocumentError as exc:
+            self.errors.append(str(exc))
+        except OSError as exc:
+            self.errors.append(f"{document.path}: cannot read: {exc.strerror}")
+
+    def _load_vocabulary(self) -> bool:
+        loaded = store.load_vocabulary(self._db)
+        if loaded is None:
+            return False
+        self._vocab, paragraphs = loaded
+        self._paragraphs = max(paragraphs, 1)
+        return True
+
+    def update(self, document: Document) -> None:
+        """Re-index one document that changed on disk (`document` is its fresh Document)."""
+        with self._lock:
+            old = self._by_path.get(document.path)
+            position = self._docs[old].position if old is not None else len(self._docs)
+            if old is not None:
+                del self._docs[old]
+            row = self._db.execute(
+                "SELECT id FROM docs WHERE path=?", (str(document.path),)
+            ).fetchone()
+            if row is not None:
+                store.delete_rows(self._db, int(row[0]))
+            self._by_path.pop(document.path, None)
+            key = store.stat_key(document)
+            if key is not None:
+                self._index_documents([(document, key, position)], None, None)
+            self._vocab, paragraphs = store.compute_vocabulary(self._db)
+            self._paragraphs = max(paragraphs, 1)
+
+    def close(self) -> None:
+        """Close the index file."""
+        with self._lock:
+            self._db.close()
+
+    @property
+    def documents(self) -> list[Document]:
+        """The indexed documents, in library order."""
+        return [info.document for info in sorted(self._docs.values(), key=lambda i: i.position)]
+
+    @property
+    def path(self) -> Path | None:
+        """The index file (None when kept in memory)."""
+        return self._path
+
+    # -- searching
+
+    def search(
+        self,
+        query: str,
+        limit: int = 50,
+        exact: bool = False,
+        documents: Collection[Document] | None = None,
+        prefix: bool = True,
+    ) -> SearchResult:
+        """Find the lines that match a query, best first.
+
+        Args:
+            query: words (all must occur in one paragraph), "quoted phrases", hyphenated words.
+            limit: how many hits to return; 0 for all.
+            exact: no typo tolerance and no prefix matching.
+            documents: search only these documents (default: all).
+            prefix: the last word, unless followed by a space, also matches as a prefix.
+        """
+        terms = parse_query(query, prefix=prefix and not exact)
+        if not terms:
+            return SearchResult((), (), 0)
+        with self._lock:
+            vocab = self._vocab
+            variants = [[vocab.variants(slot, exact) for slot in term.slots] for term in terms]
+            suggestions = tuple(vocab.suggestions(terms))
+            if any(not slot_variants for term in variants for slot_variants in term):
+                return SearchResult((), suggestions, 0)
+            allowed = self._scope(documents)
+            if not allowed:
+                return SearchResult((), suggestions, 0)
+            cap = max(CANDIDATES, 2 * limit) if limit else 0
+            ranker = Ranker(terms, variants, self._paragraphs)
+            ranked: list[tuple[SortKey, Callable[[], Hit]]] = []
+            complete = True
+            for tier, expr in enumerate(self._expressions(variants, vocab)):
+                if tier and limit and len(ranked) >= limit:
+                    # Every line of an all-exact paragraph outranks the rest: enough found.
+                    complete = False
+                    break
+                rows, whole = self._candidates(expr, allowed, cap)
+                complete = complete and whole
+                ranked.extend(ranker.rank(rows, self._docs))
+            ranked.sort(key=lambda h: h[0])
+            chosen = ranked[:limit] if limit else ranked
+            hits = tuple(make() for _, make in chosen)
+        return SearchResult(hits, suggestions, len(ranked), complete=complete)
+
+    def _scope(self, documents: Collection[Document] | None) -> dict[int, DocInfo]:
+        if documents is None:
+            return dict(self._docs)
+        allowed: dict[int, DocInfo] = {}
+        for document in documents:
+            doc_id = self._by_path.get(document.path)
+            if doc_id is not None:
+                allowed[doc_id] = self._docs[doc_id]
+        return allowed
+
+    @staticmethod
+    def _expressions(variants: list[list[list[Variant]]], vocab: Vocabulary) -> list[str]:
+        """FTS queries: every term in its exact form first, then in any accepted form."""
+
+        def expression(keep: Callable[[Variant], bool]) -> str | None:
+            groups: list[str] = []
+            for slot_variants in (s for t in variants for s in t):
+                tokens = [tok for v in slot_variants if keep(v) for tok in vocab.tokens(v.norm)]
+                if not tokens:
+                    return None
+                groups.append("(" + " OR ".join(map(fts_quote, dict.fromkeys(tokens))) + ")")
+            return " AND ".join(groups)
+
+        exact, every = expression(lambda v: v.cost == 0), expression(lambda v: True)
+        return [e for e in (exact, every if every != exact else None) if e is not None]
+
+    def _candidates(
+        self, expr: str, allowed: dict[int, DocInfo], cap: int
+    ) -> tuple[list[tuple[int, str]], bool]:
+        """Paragraphs matching an FTS query (the first `cap` in index order), and if that is all."""
+        everything = len(allowed) == len(self._docs)
+        ranges: list[store.Bounds]
+        if everything or len(allowed) > _RANGES:
+            ranges = [None]
+        else:
+            ranges = [store.document_rows(d) for d in sorted(allowed)]
+        rows: list[tuple[int, str]] = []
+        complete = True
+        for bounds in ranges:
+            # Rows of documents outside the scope may come first: ask for more then.
+            wanted = cap if everything or bounds is not None else cap * 4
+            got = store.paragraphs_matching(self._db, expr, bounds, wanted)
+            if cap and len(got) >= wanted:
+                complete = False
+            rows.extend(row for row in got if (row[0] >> 32) in allowed)
+        return rows, complete
+
+
+class _Progress:
+    """Bytes indexed in all, from the bytes read of the document being indexed."""
+
+    def __init__(self, report: Callable[[int, int], None] | None, done: int, total: int) -> None:
+        self._report = report
+        self._done = done
+        self._total = total
+
+    def __call__(self, read: int, size: int) -> None:
+        del size
+        if self._report is not None:
+            self._report(min(self._done + read, self._total), self._total)
