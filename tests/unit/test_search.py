@@ -223,6 +223,124 @@ def test_limit_and_total(seeds: SearchIndex) -> None:
     assert len(seeds.search("nato", limit=0).hits) == result.total
 
 
+def check_counts(
+    index: SearchIndex, query: str, limit: int, documents: list[Document] | None = None
+) -> bool:
+    """The count of a search agrees with every hit of the same search without a limit.
+
+    Returns whether the search counted every hit (`complete`).
+    """
+    result = index.search(query, limit=limit, documents=documents)
+    every = index.search(query, limit=0, documents=documents)
+    assert every.complete and every.total == len(every.hits)
+    assert every.documents == len({hit.document.path for hit in every.hits})
+    assert len(result.hits) <= result.total and result.documents <= result.total
+    if result.complete:
+        assert (result.total, result.documents) == (every.total, every.documents), query
+    else:
+        assert result.total <= every.total and result.documents <= every.documents, query
+    return result.complete
+
+
+COUNT_QUERIES = ["nato", "the", "Gadd", "libya nato", '"air strikes"', "Qaddafi", "xylophone"]
+
+
+def test_counts_are_exact_when_complete(seeds: SearchIndex) -> None:
+    assert all(check_counts(seeds, query, 3) for query in COUNT_QUERIES)
+    # Scoped to one document and to both.
+    documents = seeds.documents
+    assert all(check_counts(seeds, query, 3, documents[:1]) for query in COUNT_QUERIES)
+    assert all(check_counts(seeds, query, 3, documents) for query in COUNT_QUERIES)
+
+
+def test_counts_past_the_ranked_candidates(
+    seeds: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seedreader.search import index
+
+    # Rank only the first paragraph or two: the rest are counted, not ranked.
+    monkeypatch.setattr(index, "CANDIDATES", 1)
+    for query in COUNT_QUERIES:
+        assert check_counts(seeds, query, 1)
+        assert check_counts(seeds, query, 1, seeds.documents[:1])
+    result = seeds.search("the", limit=1)
+    assert len(result.hits) == 1 and result.total > 10 and result.complete
+
+
+def test_counts_cut_short_are_lower_bounds(
+    seeds: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seedreader.search import index
+
+    monkeypatch.setattr(index, "CANDIDATES", 1)
+    monkeypatch.setattr(index, "COUNTED", 2)
+    assert not check_counts(seeds, "the", 1)
+    assert not check_counts(seeds, "the", 1, seeds.documents[:1])
+    for query in COUNT_QUERIES:
+        check_counts(seeds, query, 1)
+
+
+def test_counts_in_a_scope_of_many_separate_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seedreader.search import index as index_module
+
+    docs = [write(tmp_path, f"{i:02}.txt", "zebra\n\nzebra okapi\n" * (i % 3)) for i in range(40)]
+    index = SearchIndex.build(docs, cache_dir=tmp_path / "cache")
+    monkeypatch.setattr(index_module, "CANDIDATES", 1)
+    every_other = docs[::2]  # 20 runs of one document: filtered in Python
+    assert check_counts(index, "zebra", 1, every_other)
+    result = index.search("zebra", limit=1, documents=every_other)
+    assert (result.total, result.documents) == (2 * 6 + 4 * 7, 13)
+    monkeypatch.setattr(index_module, "COUNTED", 5)
+    assert not check_counts(index, "zebra", 1, every_other)
+
+
+_count_words = ["alpha", "alpah", "alphas", "beta", "gamma", "nato", "natos", "Café", "cafe"]
+_count_line = st.lists(st.sampled_from([*_count_words, "x", "of"]), max_size=6).map(" ".join)
+_count_document = st.lists(_count_line, min_size=1, max_size=12).map("\n".join)
+_count_query = st.one_of(
+    st.sampled_from(_count_words),
+    st.sampled_from(["al", "nat", "alpha beta", '"alpha beta"', "gama ", "nato cafe"]),
+)
+
+
+@settings(
+    max_examples=60 if SLOW else 25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    texts=st.lists(_count_document, min_size=1, max_size=4),
+    query=_count_query,
+    limit=st.integers(1, 4),
+    candidates=st.integers(1, 4),
+    counted=st.integers(1, 12),
+    scope=st.lists(st.booleans(), min_size=4, max_size=4),
+)
+def test_counts_agree_over_small_libraries(
+    tmp_path: Path,
+    texts: list[str],
+    query: str,
+    limit: int,
+    candidates: int,
+    counted: int,
+    scope: list[bool],
+) -> None:
+    """Whatever the caps, a complete count is exact and an incomplete one a lower bound."""
+    from seedreader.search import index as index_module
+
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    docs = [write(folder, f"{i}.txt", text) for i, text in enumerate(texts)]
+    index = SearchIndex.build(docs, cache_dir=folder / "cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index_module, "CANDIDATES", candidates)
+        patch.setattr(index_module, "COUNTED", counted)
+        check_counts(index, query, limit)
+        check_counts(index, query, limit, [d for d, keep in zip(docs, scope, strict=False) if keep])
+    index.close()
+
+
 def test_markup_and_control_characters_are_plain_text(tmp_path: Path) -> None:
     doc = write(tmp_path, "a.txt", "[bold]zebra[/bold] \x1b[31mred\n")
     index = SearchIndex.build([doc], cache_dir=tmp_path / "cache")

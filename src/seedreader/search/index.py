@@ -3,7 +3,8 @@
 Documents are cut into paragraphs (`paragraphs`), stored in SQLite FTS5 (`store`), and looked up
 through an in-memory vocabulary (`vocabulary`); FTS5 finds candidate paragraphs and `ranking`
 reads them. Exact candidates are fetched first; a very common query ranks only the first few
-hundred paragraphs in document order (`SearchResult.complete` is then False).
+hundred paragraphs in document order, and counts the rest when there are not too many
+(`SearchResult.complete` is False when it could not count them all).
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ from seedreader.search.vocabulary import Variant, Vocabulary
 
 CANDIDATES = 300
 """Paragraphs read per search (in document order, exact ones first) when a limit is given."""
+COUNTED = 1000
+"""Paragraphs a search with a limit reads at most to count its hits exactly."""
 _RANGES = 16
-"""A scope of more runs of documents than this is filtered in Python rather than in SQL."""
+"""A scope of more documents (when counting: runs of consecutive documents) than this is
+filtered in Python rather than in SQL."""
 
 
 class IndexCancelled(Exception):
@@ -304,7 +308,8 @@ class SearchIndex:
             ranker = Ranker(terms, variants, self._paragraphs)
             ranked: list[tuple[SortKey, Callable[[], Hit]]] = []
             complete = True
-            for tier, expr in enumerate(self._expressions(variants, vocab)):
+            expressions = self._expressions(variants, vocab)
+            for tier, expr in enumerate(expressions):
                 if tier and limit and len(ranked) >= limit:
                     # Every line of an all-exact paragraph outranks the rest: enough found.
                     complete = False
@@ -312,10 +317,14 @@ class SearchIndex:
                 rows, whole = self._candidates(expr, allowed, cap)
                 complete = complete and whole
                 ranked.extend(ranker.rank(rows, self._docs))
+            if not complete:
+                # The last expression accepts every form, so it finds every paragraph.
+                complete = self._count(ranker, expressions[-1], allowed)
             ranked.sort(key=lambda h: h[0])
             chosen = ranked[:limit] if limit else ranked
             hits = tuple(make() for _, make in chosen)
-        return SearchResult(hits, suggestions, len(ranked), complete=complete)
+            total, in_documents = ranker.total, ranker.documents
+        return SearchResult(hits, suggestions, total, complete=complete, documents=in_documents)
 
     def _scope(self, documents: Collection[Document] | None) -> dict[int, DocInfo]:
         if documents is None:
@@ -364,6 +373,30 @@ class SearchIndex:
             rows.extend(row for row in got if (row[0] >> 32) in allowed)
         return rows, complete
 
+    def _count(self, ranker: Ranker, expr: str, allowed: dict[int, DocInfo]) -> bool:
+        """Count the hits of the paragraphs not ranked, unless there are more than `COUNTED`.
+
+        Returns whether every hit in the scope was counted.
+        """
+        ranges: list[store.Bounds] = list(_runs(sorted(allowed)))
+        wanted = COUNTED + 1
+        if len(ranges) > _RANGES:
+            # Rows of documents outside the scope are counted too: allow for some.
+            ranges, wanted = [None], COUNTED * 4
+        # Counting rows in SQLite costs far less than reading them: give up before reading.
+        if sum(store.count_matching(self._db, expr, b, wanted) for b in ranges) >= wanted:
+            return False
+        rows = [
+            row
+            for bounds in ranges
+            for row in store.paragraphs_matching(self._db, expr, bounds, 0)
+            if (row[0] >> 32) in allowed
+        ]
+        if len(rows) > COUNTED:
+            return False
+        ranker.count(rows, self._docs)
+        return True
+
 
 class _Progress:
     """Bytes indexed in all, from the bytes read of the document being indexed."""
@@ -377,3 +410,15 @@ class _Progress:
         del size
         if self._report is not None:
             self._report(min(self._done + read, self._total), self._total)
+
+
+def _runs(doc_ids: list[int]) -> list[tuple[int, int]]:
+    """Row id ranges covering the documents, consecutive documents in one range (ids sorted)."""
+    runs: list[tuple[int, int]] = []
+    for doc_id in doc_ids:
+        lo, hi = store.document_rows(doc_id)
+        if runs and runs[-1][1] + 1 == lo:
+            runs[-1] = (runs[-1][0], hi)
+        else:
+            runs.append((lo, hi))
+    return runs

@@ -2,7 +2,7 @@
 
 FTS5 finds the candidate paragraphs that hold every query word (in some accepted form); this
 module reads only those paragraphs to find lines, columns, phrases and proximity, and scores each
-matching line.
+matching line. It also counts the hits of paragraphs it does not rank, by the same rules.
 """
 
 from __future__ import annotations
@@ -68,7 +68,11 @@ class Found:
 
 
 class Ranker:
-    """Ranks the hits of one query in candidate paragraphs."""
+    """Ranks and counts the hits of one query in candidate paragraphs.
+
+    Every paragraph seen (ranked or only counted) adds to `counts`, so the hits counted are
+    exactly the hits a search without a limit would rank.
+    """
 
     def __init__(
         self, terms: list[Term], variants: list[list[list[Variant]]], paragraphs: int
@@ -86,28 +90,45 @@ class Ranker:
             max(sum(v.paragraphs for v in term_variants[0]), 1) for term_variants in variants
         ]
         self.weights = [math.log(1 + paragraphs / total) for total in self.totals]
-        self.seen: set[int] = set()
-        """Paragraphs looked at (row ids): each is ranked once."""
+        self.counts: dict[int, int] = {}
+        """Hits of each paragraph looked at (row id -> lines that match; 0 for none)."""
+
+    @property
+    def total(self) -> int:
+        """Hits in the paragraphs looked at."""
+        return sum(self.counts.values())
+
+    @property
+    def documents(self) -> int:
+        """Documents with a hit in the paragraphs looked at."""
+        return len({rowid >> 32 for rowid, n in self.counts.items() if n})
 
     def rank(
         self, rows: list[tuple[int, str]], docs: dict[int, DocInfo]
     ) -> list[tuple[SortKey, Callable[[], Hit]]]:
         """One (sort key, maker of the Hit) per matching line of the paragraphs `rows`."""
         out: list[tuple[SortKey, Callable[[], Hit]]] = []
-        for _, body, info, first_line, found in self._matching(rows, docs):
+        for rowid, body, info, first_line, found in self._matching(rows, docs):
             lines = body.split("\n")
-            out.extend(
+            made = list(
                 line_hits(self.terms, found, lines, first_line, info, self.weights, self.totals)
             )
+            self.counts[rowid] = len(made)
+            out.extend(made)
         return out
+
+    def count(self, rows: list[tuple[int, str]], docs: dict[int, DocInfo]) -> None:
+        """Count the hits of paragraphs not ranked (into `counts`), as `rank` would find them."""
+        for rowid, _, _, _, found in self._matching(rows, docs):
+            self.counts[rowid] = len({m[0].line for f in found for m in f.matches})
 
     def _matching(
         self, rows: list[tuple[int, str]], docs: dict[int, DocInfo]
     ) -> Iterator[tuple[int, str, DocInfo, int, list[Found]]]:
         for rowid, body in rows:
-            if rowid in self.seen:
+            if rowid in self.counts:
                 continue
-            self.seen.add(rowid)
+            self.counts[rowid] = 0
             info = docs.get(rowid >> 32)
             if info is None:
                 continue

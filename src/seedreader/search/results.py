@@ -62,11 +62,18 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """Ranked hits (best first, at most `limit`), suggestions and the number of hits in all."""
+    """Ranked hits (best first, at most `limit`), suggestions, and how many hits there are.
+
+    When `complete`, `total` is exactly the number of hits the same search would return with
+    no limit (`limit=0`) and `documents` the number of documents among them; otherwise the
+    count stopped early (a very common query) and both are lower bounds.
+    """
 
     hits: tuple[Hit, ...]
     suggestions: tuple[Suggestion, ...]
     total: int
-    """Hits found in all; a lower bound when `complete` is False."""
+    """Hits in all (every line that matches); a lower bound when `complete` is False."""
     complete: bool = True
-    """False when a very common query was cut short: only the first paragraphs were ranked."""
+    """False when a very common query was cut short: `total` and `documents` are lower bounds."""
+    documents: int = 0
+    """Documents holding a hit; a lower bound when `complete` is False."""

@@ -304,3 +304,14 @@ def paragraphs_matching(
         sql += " LIMIT ?"
         args.append(limit)
     return db.execute(sql, args).fetchall()
+
+
+def count_matching(db: sqlite3.Connection, expr: str, bounds: Bounds, limit: int) -> int:
+    """How many paragraphs match an FTS query, counting no further than `limit`."""
+    sql = "SELECT rowid FROM fts WHERE fts MATCH ?"
+    args: list[object] = [expr]
+    if bounds is not None:
+        sql += " AND rowid BETWEEN ? AND ?"
+        args.extend(bounds)
+    args.append(limit)
+    return int(db.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)", args).fetchone()[0])
