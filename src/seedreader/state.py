@@ -6,6 +6,7 @@ again after the document is edited or the terminal has another width.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time
@@ -27,7 +28,11 @@ CREATE TABLE IF NOT EXISTS positions (
     furthest INTEGER NOT NULL,
     line_count INTEGER NOT NULL,
     updated REAL NOT NULL
-)
+);
+CREATE TABLE IF NOT EXISTS settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
 
 
@@ -96,11 +101,9 @@ class ReadingState:
             ensure_private_dir(self._path.parent)
             db = sqlite3.connect(self._path, isolation_level=None, timeout=5.0)
             db.execute("PRAGMA journal_mode=WAL")
-            db.execute(_SCHEMA)
-            try:
+            db.executescript(_SCHEMA)
+            with contextlib.suppress(OSError):  # not ours to change (a shared folder)
                 os.chmod(self._path, 0o600)
-            except OSError:
-                pass
             self._db = db
         except (sqlite3.Error, OSError) as error:
             self.problem = f"reading positions are not saved ({self._path}: {error})"
@@ -149,6 +152,31 @@ class ReadingState:
             )
         except sqlite3.Error as error:
             self.problem = f"reading positions are not saved ({error})"
+
+    def setting(self, name: str) -> str | None:
+        """A remembered choice (theme, wrap, panels shown, reading width), if any."""
+        db = self._connect(create=False)
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
+        except sqlite3.Error:
+            return None  # a store from before settings existed: nothing remembered yet
+        return str(row[0]) if row else None
+
+    def remember(self, name: str, value: str) -> None:
+        """Remember a choice for the next start."""
+        db = self._connect()
+        if db is None:
+            return
+        try:
+            db.execute(
+                "INSERT INTO settings VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET "
+                "value=excluded.value",
+                (name, value),
+            )
+        except sqlite3.Error as error:
+            self.problem = f"choices are not saved ({error})"
 
     def close(self) -> None:
         if self._db is not None:
