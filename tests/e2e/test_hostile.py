@@ -234,7 +234,7 @@ def test_file_rewritten_truncated_and_deleted_while_open(spawn: Spawn, tmp_path:
     # The note moved with its text.
     terminal.press("s")
     terminal.wait_for("anchored on line 150")
-    terminal.wait_for("▏ line 170")  # in the sidebar, not the status bar
+    terminal.wait_for("line 170  moved")  # in the sidebar, not the status bar
     terminal.press("s")
     terminal.wait_gone("anchored on line 150")
 

@@ -55,11 +55,7 @@ async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
     for _ in range(100):
         await pilot.pause()
         screen = app.screen_stack[0] if app.screen_stack else None
-        if (
-            isinstance(screen, ReaderScreen)
-            and screen.query("#search-panel")
-            and (screen.notes_store is not None)
-        ):
+        if isinstance(screen, ReaderScreen) and screen.is_ready:
             break
         await pilot.pause(0.05)
     await app.workers.wait_for_complete()

@@ -28,8 +28,8 @@ async def test_changed_file_is_reloaded_at_the_same_place(make_app, tmp_path: Pa
         await pilot.pause()
         assert view.document is not None and view.document.line_count == 206
         assert view.cursor == 124 and view.document.line(124) == "entry 119 of the log"
-        assert screen.search_index is not None
-        hits = screen.search_index.search("appended").hits
+        assert screen.index.index is not None
+        hits = screen.index.index.search("appended").hits
         assert [hit.line for hit in hits] == [205]
 
 

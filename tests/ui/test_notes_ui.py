@@ -34,12 +34,12 @@ async def test_add_note_shows_in_sidebar_and_gutter_and_survives_restart(
         await add_note(pilot, app, "[b]who[/b] is the heir?")
         assert isinstance(app.screen, ReaderScreen)
         screen = reader(app)
-        assert [(p.line, p.note.body) for p in screen.placed_notes] == [
+        assert [(p.line, p.note.body) for p in screen.notes.notes] == [
             (2, "[b]who[/b] is the heir?")
         ]
         assert 2 in app.screen.query_one(DocumentView).note_lines
         await pilot.press("s")
-        sidebar = screen.sidebar
+        sidebar = screen.notes
         assert sidebar.display
         text = "\n".join(sidebar.query_one("#notes-list").render_line(y).text for y in range(6))
         assert "line 3" in text and "[b]who[/b] is the heir?" in text
@@ -49,7 +49,7 @@ async def test_add_note_shows_in_sidebar_and_gutter_and_survives_restart(
     app = make_app(SEED)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert [p.line for p in reader(app).placed_notes] == [2]
+        assert [p.line for p in reader(app).notes.notes] == [2]
 
 
 async def test_selection_note_edit_delete_undo(make_app, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
@@ -60,7 +60,7 @@ async def test_selection_note_edit_delete_undo(make_app, data_dir: Path) -> None
         assert app.screen.query_one(DocumentView).selection == (0, 2)
         await add_note(pilot, app, "first three lines")
         screen = reader(app)
-        placed = screen.placed_notes[0]
+        placed = screen.notes.notes[0]
         assert (placed.line, placed.end_line) == (0, 2)
         assert app.screen.query_one(DocumentView).selection is None
         await pilot.press("k")  # cursor on line 1, inside the note
@@ -68,13 +68,13 @@ async def test_selection_note_edit_delete_undo(make_app, data_dir: Path) -> None
         assert isinstance(app.screen, NoteEditorScreen)
         await pilot.press(*" edited", "ctrl+s")
         await settle(pilot)
-        assert screen.placed_notes[0].note.body == "first three lines edited"
+        assert screen.notes.notes[0].note.body == "first three lines edited"
         await pilot.press("d")
         await settle(pilot)
-        assert screen.placed_notes == []
+        assert screen.notes.notes == []
         await pilot.press("u")
         await settle(pilot)
-        assert [p.note.body for p in screen.placed_notes] == ["first three lines edited"]
+        assert [p.note.body for p in screen.notes.notes] == ["first three lines edited"]
 
 
 async def test_escape_asks_before_discarding_typed_text(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -87,7 +87,7 @@ async def test_escape_asks_before_discarding_typed_text(make_app) -> None:  # ty
         await pilot.press("escape")
         assert isinstance(app.screen, ReaderScreen)
         await settle(pilot)
-        assert reader(app).placed_notes == []
+        assert reader(app).notes.notes == []
 
 
 async def test_read_only_data_dir_keeps_typed_text(tmp_path: Path) -> None:
@@ -135,7 +135,7 @@ async def test_mouse_drag_selects_lines_for_a_note(make_app) -> None:  # type: i
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         view = app.screen.query_one(DocumentView)
-        rows = view.layout()
+        rows = view.screen_rows()
         start = next(y for y, row in enumerate(rows) if row.line == 2)
         end = next(y for y, row in enumerate(rows) if row.line == 6)
 
@@ -146,5 +146,5 @@ async def test_mouse_drag_selects_lines_for_a_note(make_app) -> None:  # type: i
         await pilot.pause()
         assert view.selection == (2, 6)
         await add_note(pilot, app, "dragged")
-        placed = reader(app).placed_notes[0]
+        placed = reader(app).notes.notes[0]
         assert (placed.line, placed.end_line) == (2, 6)

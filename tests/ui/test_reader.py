@@ -68,16 +68,16 @@ async def test_wrapping_toggles(make_app) -> None:  # type: ignore[no-untyped-de
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         view = view_of(app)
-        wrapped_rows = len(view.layout())
-        assert view.layout()[1].line == 0  # the first paragraph takes several rows
+        wrapped_rows = len(view.screen_rows())
+        assert view.screen_rows()[1].line == 0  # the first paragraph takes several rows
         await pilot.press("w")
         assert not view.wrap
-        assert [row.line for row in view.layout()[:3]] == [0, 1, 2]
+        assert [row.line for row in view.screen_rows()[:3]] == [0, 1, 2]
         assert "wrap off" in str(app.screen.query_one("#status-bar").render())
         await pilot.press("l")
         assert view.x_offset > 0
         await pilot.press("w")
-        assert view.wrap and len(view.layout()) == wrapped_rows
+        assert view.wrap and len(view.screen_rows()) == wrapped_rows
 
 
 async def test_mouse_wheel_and_click(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -89,7 +89,7 @@ async def test_mouse_wheel_and_click(make_app) -> None:  # type: ignore[no-untyp
         await pilot.pause()
         assert view.top > 0 or view.top_sub > 0
         await pilot.click(DocumentView, offset=(20, 10))
-        assert view.cursor == view.layout()[10].line
+        assert view.cursor == view.screen_rows()[10].line
 
 
 async def test_library_switching_and_picker(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -160,20 +160,20 @@ async def test_hostile_files_display_literally(make_app, tmp_path: Path) -> None
         assert isinstance(screen, ReaderScreen)
         seen = set()
         for index in range(len(screen.library)):
-            screen.open_index(index)
+            screen.open_document(index)
             await pilot.pause()
             rows = pane_text(app)
             seen.add(screen.library[index].name)
             for row in rows:
                 assert "\x1b" not in row and "\x9b" not in row and "\x07" not in row
         assert "binary.bin" not in seen  # not a text extension: not in the library
-        screen.open_index([d.name for d in screen.library].index("markup.txt"))
+        screen.open_document([d.name for d in screen.library].index("markup.txt"))
         await pilot.pause()
         assert pane_contains(app, "[bold red]not bold[/bold red] [@click=app.quit]quit[/]")
-        screen.open_index([d.name for d in screen.library].index("ansi.txt"))
+        screen.open_document([d.name for d in screen.library].index("ansi.txt"))
         await pilot.pause()
         assert pane_contains(app, "␛[31mred␛[0m")
-        screen.open_index([d.name for d in screen.library].index("long-line.txt"))
+        screen.open_document([d.name for d in screen.library].index("long-line.txt"))
         await pilot.pause()
         await pilot.press("G", "k", "j")  # moving over a 1 MB line stays responsive
         assert pane_contains(app, "lorem ipsum")

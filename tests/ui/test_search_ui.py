@@ -39,7 +39,7 @@ async def test_misspelled_query_finds_and_jumps(make_app) -> None:  # type: igno
         assert view.cursor == first
         assert "hit " in str(app.screen.query_one("#status-bar").render())
         await pilot.press("escape")  # clears the highlights
-        assert not view.matches and reader(app).search_hits == []
+        assert not view.matches and reader(app).trail is None
 
 
 async def test_escape_returns_to_where_you_were(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -114,10 +114,13 @@ def test_count_text() -> None:
 
     assert count_text(SearchResult((), (), 0), True) == "No hits"
     two = (hit("a.txt"), hit("b.txt"), hit("b.txt"))
-    assert count_text(SearchResult(two, (), 3), True) == "3 hits in 2 documents"
-    assert count_text(SearchResult(two, (), 3), False) == "3 hits in this document"
-    assert count_text(SearchResult(two, (), 90, complete=False), True) == (
-        "90+ hits in 2+ documents (best 3 shown)"
+    assert count_text(SearchResult(two, (), 3, documents=2), True) == "3 hits in 2 documents"
+    assert count_text(SearchResult(two, (), 3, documents=2), False) == "3 hits in this document"
+    # A count the engine did not finish is marked "+" on both figures, the same way everywhere.
+    assert count_text(SearchResult(two, (), 90, complete=False, documents=7), True) == (
+        "90+ hits in 7+ documents (best 3 shown)"
     )
     one = (hit("a.txt"),)
-    assert count_text(SearchResult(one, (), 40), True) == "40 hits (best 1 shown)"
+    assert count_text(SearchResult(one, (), 40, documents=1), True) == (
+        "40 hits in 1 document (best 1 shown)"
+    )

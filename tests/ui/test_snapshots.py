@@ -1,4 +1,5 @@
-"""A few SVG snapshots at a fixed size: the reading view, Markdown, help, the light theme."""
+"""A few SVG snapshots at a fixed size: the reading view, Markdown, help, the light theme, and
+the dialogs at 80x24."""
 
 from __future__ import annotations
 
@@ -37,3 +38,33 @@ def test_help_in_light_theme(snap_compare, tmp_path: Path) -> None:  # type: ign
         await pilot.press("question_mark")
 
     assert snap_compare(_app(tmp_path, SEEDS), run_before=run_before, terminal_size=(120, 40))
+
+
+SMALL = (80, 24)
+"""The smallest common terminal: every dialog must be whole here."""
+
+
+def test_help_at_80x24(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot) -> None:
+        await ready(pilot)
+        await pilot.press("question_mark")
+
+    assert snap_compare(_app(tmp_path, SEEDS), run_before=run_before, terminal_size=SMALL)
+
+
+def test_note_editor_at_80x24(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot) -> None:
+        await ready(pilot)
+        await pilot.press("a", *"a note")
+
+    assert snap_compare(_app(tmp_path, SEEDS), run_before=run_before, terminal_size=SMALL)
+
+
+def test_picker_at_80x24(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot) -> None:
+        await ready(pilot)
+        await pilot.press("o", *"sam")
+
+    assert snap_compare(
+        _app(tmp_path, SEEDS, DATA / "sample.md"), run_before=run_before, terminal_size=SMALL
+    )

@@ -1,20 +1,23 @@
-"""Command palette entries that open each document (imported only when the palette opens)."""
+"""Command palette providers: open each document, and the theme list with the current marked."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from textual.command import Hit, Hits, Provider
+from textual.theme import ThemeProvider
 
 from seedreader.documents import sanitize
+from seedreader.ui.screens.reader import ReaderScreen
+
+CURRENT = "  ✓ current"
 
 
 class DocumentCommands(Provider):
     """ "Open NAME" for every document in the library."""
 
     async def search(self, query: str) -> Hits:
-        from seedreader.ui.app import ReaderScreen
-
         screen = self.app.screen_stack[0] if self.app.screen_stack else None
         if not isinstance(screen, ReaderScreen):
             return
@@ -26,10 +29,18 @@ class DocumentCommands(Provider):
                 yield Hit(
                     score,
                     matcher.highlight(title),
-                    partial(screen.open_index, index),
+                    partial(screen.open_document, index),
                     help=sanitize(str(document.path)),
                 )
 
 
-def document_commands() -> type[Provider]:
-    return DocumentCommands
+class ThemeCommands(ThemeProvider):
+    """Textual's theme list, with the theme in use marked."""
+
+    @property
+    def commands(self) -> list[tuple[str, Callable[[], None]]]:
+        current = self.app.theme
+        return [
+            (name + CURRENT if name == current else name, callback)
+            for name, callback in super().commands
+        ]

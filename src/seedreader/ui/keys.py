@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -22,9 +22,9 @@ class Key:
     label: str = ""
     """A short name for the footer (the description when empty)."""
     opens: bool = False
-    """The key opens a screen or moves focus to a text field. Such keys are priority bindings,
-    acted on as they arrive, so the keys typed right after them (`/gaddafi` typed at speed)
-    reach the new field instead of acting on the document."""
+    """The key opens a screen or moves the focus (to a text field or a panel). Such keys are
+    priority bindings, acted on as they arrive, so the keys typed right after them (`/gaddafi`
+    typed at speed) reach the new field instead of acting on the document."""
 
 
 DOCUMENT_KEYS: tuple[Key, ...] = (
@@ -38,11 +38,33 @@ DOCUMENT_KEYS: tuple[Key, ...] = (
     Key("G,end", "G End", "last_line", "Last line"),
     Key("colon", ":", "go_to_line", "Go to line number"),
     Key("w", "w", "toggle_wrap", "Wrap long lines on/off"),
+    Key("plus", "+", "wider", "Widen the reading column"),
+    Key("minus", "-", "narrower", "Narrow the reading column"),
     Key("h,left", "h ←", "scroll_left", "Scroll left (wrap off)"),
     Key("l,right", "l →", "scroll_right", "Scroll right (wrap off)"),
     Key("v", "v", "select_lines", "Start/stop a line selection (j/k extend it)"),
     Key("escape", "Esc", "clear", "Clear the selection and search highlights"),
 )
+
+PANEL_KEYS: tuple[Key, ...] = (
+    Key("j", "j ↓", "cursor_down", "In the library or notes panel: next item", group="Panels"),
+    Key("k", "k ↑", "cursor_up", "Previous item", group="Panels"),
+    Key("g", "g Home", "first", "First item", group="Panels"),
+    Key("G", "G End", "last", "Last item", group="Panels"),
+    Key("space,f", "space PgDn", "page_down", "Page down", group="Panels"),
+    Key("b", "b PgUp", "page_up", "Page up", group="Panels"),
+    Key("enter", "Enter", "select", "Open the document / go to the note", group="Panels"),
+    Key(
+        "escape,tab",
+        "Esc Tab",
+        "leave",
+        "Back to the document (the panel stays)",
+        footer=True,
+        group="Panels",
+        label="Back to the document",
+    ),
+)
+"""Keys of a focused side panel (its list); the arrows, Home/End and PgUp/PgDn work too."""
 
 SEARCH_KEYS: tuple[Key, ...] = (
     Key(
@@ -77,7 +99,16 @@ NOTE_KEYS: tuple[Key, ...] = (
         label="Add note",
         opens=True,
     ),
-    Key("s", "s", "toggle_notes", "Show/hide the notes sidebar", True, "Notes", label="Notes"),
+    Key(
+        "s",
+        "s",
+        "toggle_notes",
+        "Notes sidebar: show and focus it / hide it",
+        footer=True,
+        group="Notes",
+        label="Notes",
+        opens=True,
+    ),
     Key(
         "e",
         "e",
@@ -111,7 +142,16 @@ APP_KEYS: tuple[Key, ...] = (
         label="Open",
         opens=True,
     ),
-    Key("L", "L", "toggle_library", "Show/hide the library panel", True, "Library", "Library"),
+    Key(
+        "L",
+        "L",
+        "toggle_library",
+        "Library panel: show and focus it / hide it",
+        footer=True,
+        group="Library",
+        label="Library",
+        opens=True,
+    ),
     Key(
         "question_mark",
         "?",
@@ -127,7 +167,7 @@ APP_KEYS: tuple[Key, ...] = (
 )
 
 
-def bindings(keys: tuple[Key, ...]) -> list[Binding]:
+def bindings(keys: tuple[Key, ...]) -> list[BindingType]:
     """Textual bindings for a part of the key map."""
     return [
         Binding(k.keys, k.action, k.label or k.description, show=k.footer, priority=k.opens)

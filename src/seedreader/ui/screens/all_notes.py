@@ -16,7 +16,7 @@ def filter_notes(query: str, notes: list[Note], limit: int = 500) -> list[int]:
     return fuzzy_rank(query, choices, fuzz.partial_ratio, 70, limit)
 
 
-class AllNotesScreen(FilterListScreen):
+class AllNotesScreen(FilterListScreen[Note]):
     """Every note; type to filter; Enter returns the chosen note."""
 
     PLACEHOLDER = "Filter notes (fuzzy over text and quotes)"

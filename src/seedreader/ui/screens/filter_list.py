@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from seedreader.ui.screens.typeahead import TypeaheadScreen
+from seedreader.ui.screens.typeahead import ResultT, TypeaheadScreen
 
 
 def fuzzy_rank(
@@ -38,13 +39,13 @@ def fuzzy_rank(
     return [index for _, _, index in found]
 
 
-class FilterListScreen(TypeaheadScreen):
+class FilterListScreen(TypeaheadScreen[ResultT]):
     """A query box over a list; Enter or a click returns `result(index)`, Esc returns None.
 
     Subclasses say how to rank the items for a query and how to show one.
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Close"),
         Binding("down", "move(1)", "Down", show=False),
         Binding("up", "move(-1)", "Up", show=False),
@@ -66,9 +67,9 @@ class FilterListScreen(TypeaheadScreen):
         """How item `index` is listed."""
         raise NotImplementedError
 
-    def result(self, index: int) -> object:
+    def result(self, index: int) -> ResultT:
         """What choosing item `index` returns."""
-        return index
+        raise NotImplementedError
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="filter-list"):

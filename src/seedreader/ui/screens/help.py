@@ -2,28 +2,56 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from seedreader.ui.keys import Key
 
+TWO_COLUMNS = 110
+"""Terminals at least this wide show the key map in two columns; narrower ones in one."""
+
 
 class HelpScreen(ModalScreen[None]):
-    """Every key, grouped; Esc, q or ? closes it."""
+    """Every key, grouped; Esc, q or ? closes it; j/k, arrows and space scroll it."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close"),
+        Binding("j,down", "scroll(1)", "Down", show=False),
+        Binding("k,up", "scroll(-1)", "Up", show=False),
+        Binding("space,pagedown", "scroll(10)", "Page down", show=False),
+        Binding("b,pageup", "scroll(-10)", "Page up", show=False),
+    ]
 
     def __init__(self, groups: dict[str, list[Key]]) -> None:
         super().__init__()
         self._groups = groups
+        self._columns = 0
 
     def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static(Text("seedreader — keys", style="bold"), id="help-title")
+            yield Static(id="help-keys")
+            yield Static(Text("Esc, q or ? closes this help; j/k scroll.", style="dim"))
+
+    def on_resize(self, event: Resize) -> None:
+        columns = 2 if event.size.width >= TWO_COLUMNS else 1
+        if columns != self._columns:
+            self._columns = columns
+            self.query_one("#help-keys", Static).update(self._key_map(columns))
+
+    def _key_map(self, columns: int) -> RenderableType:
         groups = list(self._groups.items())
+        if columns == 1:
+            return _table(groups)
         # Two columns, so the whole key map fits a 120x40 terminal without scrolling.
         half = (sum(len(keys) + 2 for _, keys in groups) + 1) // 2
         left: list[tuple[str, list[Key]]] = []
@@ -32,17 +60,19 @@ class HelpScreen(ModalScreen[None]):
         for group in groups:
             (left if rows < half else right).append(group)
             rows += len(group[1]) + 2
-        with VerticalScroll(id="help-body"):
-            yield Static(Text("seedreader — keys", style="bold"), id="help-title")
-            with Horizontal(id="help-columns"):
-                yield Static(_table(left), classes="help-column")
-                yield Static(_table(right), classes="help-column")
-            yield Static(Text("Esc, q or ? closes this help.", style="dim"))
+        grid = Table.grid(expand=True, padding=(0, 2))
+        grid.add_column(ratio=1)
+        grid.add_column(ratio=1)
+        grid.add_row(_table(left), _table(right))
+        return grid
+
+    def action_scroll(self, rows: int) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_relative(y=rows, animate=False)
 
 
 def _table(groups: list[tuple[str, list[Key]]]) -> Table:
     table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", justify="right", min_width=10)
+    table.add_column(style="bold", justify="right", min_width=8, no_wrap=True)
     table.add_column()
     for group, keys in groups:
         table.add_row(Text(group, style="bold underline"), "")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Label, Static, TextArea
 
@@ -16,7 +17,7 @@ from seedreader.ui.screens.typeahead import TypeaheadScreen
 from seedreader.ui.widgets.notes_sidebar import shorten
 
 
-class NoteEditorScreen(TypeaheadScreen):
+class NoteEditorScreen(TypeaheadScreen[str]):
     """Returns the saved body, or None when abandoned.
 
     `save` is called in a thread and returns once the note is committed; only then does the
@@ -25,7 +26,7 @@ class NoteEditorScreen(TypeaheadScreen):
 
     # Not priority bindings: keys typed just before ctrl+s reach the TextArea first.
     FIELD = "#note-body"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
     ]

@@ -14,7 +14,7 @@ def rank_names(query: str, names: list[str], limit: int = 200) -> list[int]:
     return fuzzy_rank(query, names, fuzz.WRatio, 50, limit)
 
 
-class PickerScreen(FilterListScreen):
+class PickerScreen(FilterListScreen[int]):
     """Returns the index of the chosen document, or None."""
 
     PLACEHOLDER = "Open document: type part of its name"
@@ -28,3 +28,6 @@ class PickerScreen(FilterListScreen):
 
     def prompt(self, index: int) -> Text:
         return Text(sanitize(self._labels[index]), no_wrap=True)
+
+    def result(self, index: int) -> int:
+        return index

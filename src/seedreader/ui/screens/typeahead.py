@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from textual import events
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
+ResultT = TypeVar("ResultT")
 
-class TypeaheadScreen(ModalScreen[object]):
+
+class TypeaheadScreen(ModalScreen[ResultT]):
     """A modal screen with one text field that keeps what was typed while it was opening.
 
     Keys that arrive between the key that opened the screen and the field getting focus are

@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from itertools import pairwise
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, work
+from textual.binding import BindingType
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
+from textual.worker import get_current_worker
 
 if TYPE_CHECKING:
     from seedreader.markdown import FormattedLine
 
 from seedreader.documents import Document, sanitize
 from seedreader.ui.keys import DOCUMENT_KEYS, bindings
+from seedreader.ui.widgets.worker_errors import ReportsWorkerErrors
 from seedreader.ui.wrap import wrap_ranges
 
 READING_WIDTH = 100
-"""Widest text column, in cells: longer lines are hard to read."""
+"""Widest text column by default, in cells: longer lines are hard to read."""
+WIDTH_STEP = 10
+MIN_READING_WIDTH = 30
+MAX_READING_WIDTH = 400
 GUTTER = 2
 """Cells left of the text: note marker and a space."""
 MARKDOWN_LIMIT = 4 * 1024 * 1024
@@ -39,7 +47,7 @@ class Row:
     end: int
 
 
-class DocumentView(Widget, can_focus=True):
+class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
     """Shows a document through the Line API: only the rows on screen are ever rendered.
 
     Scrolling is by (line, wrapped row) rather than by pixel rows, so a 2-million-line file
@@ -47,9 +55,9 @@ class DocumentView(Widget, can_focus=True):
     bar: where the view is in the whole document, and where search hits and notes fall.
     """
 
-    BINDINGS = bindings(DOCUMENT_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings(DOCUMENT_KEYS)
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "document-view--cursor",
         "document-view--selection",
         "document-view--match",
@@ -85,7 +93,9 @@ class DocumentView(Widget, can_focus=True):
     DocumentView:focus > .document-view--cursor { background: $primary 20%; }
     DocumentView > .document-view--selection { background: $accent 30%; }
     DocumentView > .document-view--match { background: $warning 40%; text-style: bold; }
-    DocumentView > .document-view--current-match { background: $warning; color: $background; text-style: bold; }
+    DocumentView > .document-view--current-match {
+        background: $warning; color: $background; text-style: bold;
+    }
     DocumentView > .document-view--gutter { color: $foreground-muted; }
     DocumentView > .document-view--note-marker { color: $accent; text-style: bold; }
     DocumentView > .document-view--bar { color: $panel-lighten-2; background: $surface; }
@@ -113,6 +123,9 @@ class DocumentView(Widget, can_focus=True):
             super().__init__()
             self.view = view
 
+    class SettingsChanged(Message):
+        """Wrapping or the reading width changed (a choice to remember)."""
+
     class Cleared(Message):
         """Esc in the pane: the selection and the search highlights were cleared."""
 
@@ -135,6 +148,10 @@ class DocumentView(Widget, can_focus=True):
         self.x_offset = 0
         """Horizontal scroll, in characters, when wrapping is off."""
         self.wrap = True
+        self.reading_width = READING_WIDTH
+        """Widest text column, in cells."""
+        self.indexing: float | None = None
+        """How much of a large document's line index is built, while it is being built."""
         self.selection_anchor: int | None = None
         """The first line of a line selection, when one is being made."""
         self.goto_buffer: str | None = None
@@ -173,6 +190,10 @@ class DocumentView(Widget, can_focus=True):
         self.x_offset = 0
         self._pending_end = False
         self._invalidate(wraps=True)
+        self.indexing = None
+        if not document.is_indexed:
+            self.indexing = 0.0
+            self._index_lines(document)
         self.cursor = self._clamp(line)
         if top is None:
             top = max(self.cursor - max(self.size.height // 3, 0), 0)
@@ -180,6 +201,29 @@ class DocumentView(Widget, can_focus=True):
         self.top_sub = 0
         self._ensure_cursor_visible()
         self._changed()
+
+    @work(thread=True, exclusive=True, group="line-index", exit_on_error=False)
+    def _index_lines(self, document: Document) -> None:
+        """Index a large document's lines in the background, reporting progress."""
+        worker = get_current_worker()
+        last = 0.0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last > 0.25:
+                last = now
+                self.app.call_from_thread(self._lines_indexed, document, done / max(total, 1))
+
+        document.index_lines(progress, cancelled=lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._lines_indexed, document, 1.0)
+
+    def _lines_indexed(self, document: Document, fraction: float) -> None:
+        if document is not self.document:
+            return
+        self.indexing = None if fraction >= 1.0 else fraction
+        self.lines_grew()
 
     def lines_grew(self) -> None:
         """The document's line index grew (a large file is still being indexed)."""
@@ -223,7 +267,7 @@ class DocumentView(Widget, can_focus=True):
     @property
     def text_width(self) -> int:
         """Cells of text per row."""
-        return max(min(self.size.width - 1 - GUTTER, READING_WIDTH), 1)
+        return max(min(self.size.width - 1 - GUTTER, self.reading_width), 1)
 
     @property
     def _margin(self) -> int:
@@ -248,7 +292,7 @@ class DocumentView(Widget, can_focus=True):
     def _clamp(self, line: int) -> int:
         return min(max(line, 0), max(self.line_count - 1, 0))
 
-    def layout(self) -> list[Row]:
+    def screen_rows(self) -> list[Row]:
         """The rows on screen, top to bottom."""
         if self._layout is not None:
             return self._layout
@@ -278,6 +322,8 @@ class DocumentView(Widget, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._invalidate()
         self._ensure_cursor_visible()
+        # What is on screen changed (a panel or the footer came or went): the figures too.
+        self.post_message(self.CursorMoved(self))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -361,7 +407,7 @@ class DocumentView(Widget, can_focus=True):
         self.refresh()
 
     def _cursor_into_view(self) -> None:
-        rows = self.layout()
+        rows = self.screen_rows()
         if not rows:
             return
         visible = [row.line for row in rows if row.sub == 0] or [rows[0].line]
@@ -406,7 +452,7 @@ class DocumentView(Widget, can_focus=True):
             # Already at the end (or start): move the cursor there instead.
             self.move_cursor(self.line_count - 1 if rows > 0 else 0)
             return
-        layout = self.layout()
+        layout = self.screen_rows()
         if layout:
             first = next((row.line for row in layout if row.sub == 0), layout[0].line)
             self.cursor = first if rows > 0 else self._clamp(max(first, self.cursor + rows))
@@ -450,6 +496,28 @@ class DocumentView(Widget, can_focus=True):
         self.top_sub = 0
         self._ensure_cursor_visible()
         self._changed()
+        self.post_message(self.SettingsChanged())
+
+    def set_reading_width(self, width: int) -> None:
+        """Set the widest text column (clamped to sensible bounds)."""
+        width = min(max(width, MIN_READING_WIDTH), MAX_READING_WIDTH)
+        if width != self.reading_width:
+            self.reading_width = width
+            self._invalidate(wraps=True)
+            self._ensure_cursor_visible()
+            self._changed()
+
+    def action_wider(self) -> None:
+        self._change_width(+WIDTH_STEP)
+
+    def action_narrower(self) -> None:
+        self._change_width(-WIDTH_STEP)
+
+    def _change_width(self, step: int) -> None:
+        # From the width actually shown, so the first step on a narrow terminal is seen.
+        self.set_reading_width(min(self.reading_width, self.text_width) + step)
+        self.app.notify(f"Reading width {self.reading_width} columns", timeout=1.5)
+        self.post_message(self.SettingsChanged())
 
     def action_scroll_left(self) -> None:
         if not self.wrap and self.x_offset > 0:
@@ -464,31 +532,29 @@ class DocumentView(Widget, can_focus=True):
     def action_go_to_line(self) -> None:
         # Typed into the pane itself, as in less and vim: ":150" + Enter typed at once must
         # land on line 150, which a separate screen (mounted asynchronously) cannot promise.
-        self.goto_buffer = ""
-        self._changed()
-
-    def on_key(self, event: events.Key) -> None:
         if self.goto_buffer is None:
-            if event.character == ":":
-                # Handled here rather than by the binding, whose action runs later: the
-                # digits that follow in the same read must already find the prompt open.
-                event.stop()
-                event.prevent_default()
-                self.action_go_to_line()
-            return
-        event.stop()
-        event.prevent_default()
-        if event.character is not None and event.character.isdigit():
-            self.goto_buffer += event.character
-        elif event.key == "backspace" and self.goto_buffer:
+            self.goto_buffer = ""
+            self._changed()
+
+    def goto_key(self, key: str, character: str | None) -> None:
+        """A key typed while the go-to prompt is open: digits and Backspace edit the number,
+        Enter goes, and anything else (Esc included) closes the prompt and is not acted on.
+
+        The app calls this as each key arrives, before any widget or binding sees it, so
+        `:150` + Enter typed at once lands on line 150 and `:ab` never reaches `a`.
+        """
+        assert self.goto_buffer is not None
+        if character is not None and character.isdigit():
+            self.goto_buffer += character
+        elif key == "backspace":
             self.goto_buffer = self.goto_buffer[:-1]
-        elif event.key == "enter" and self.goto_buffer:
+        elif key == "enter" and self.goto_buffer:
             line = int(self.goto_buffer)
             self.goto_buffer = None
             self.move_cursor(line - 1, centre=True)
             return
         else:
-            self.goto_buffer = None  # Esc, or anything that is not part of a number
+            self.goto_buffer = None
         self._changed()
 
     @property
@@ -525,7 +591,7 @@ class DocumentView(Widget, can_focus=True):
         self.scroll_rows(-3)
 
     def _row_at(self, y: int) -> Row | None:
-        rows = self.layout()
+        rows = self.screen_rows()
         return rows[y] if 0 <= y < len(rows) else None
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
@@ -556,7 +622,7 @@ class DocumentView(Widget, can_focus=True):
         if event.x == self._bar_x and self.line_count:
             self.move_cursor(int(event.y / max(self.size.height, 1) * self.line_count), centre=True)
             return
-        rows = self.layout()
+        rows = self.screen_rows()
         if 0 <= event.y < len(rows):
             row = rows[event.y]
             target = self._link_at(row, event.x)
@@ -611,20 +677,19 @@ class DocumentView(Widget, can_focus=True):
             else:
                 strip = Strip.blank(width - 1, base)
             return Strip.join([strip, self._bar_cell(y)])
-        rows = self.layout()
+        rows = self.screen_rows()
         if y >= len(rows):
             return Strip.join([Strip.blank(width - 1, base), self._bar_cell(y)])
         row = rows[y]
         in_selection = self._in_selection(row.line)
         is_cursor = row.line == self.cursor
         key = (row.line, row.sub, is_cursor, in_selection)
-        strip = self._strips.get(key)
-        if strip is None:
-            strip = self._render_row(row, is_cursor, in_selection)
-            self._strips[key] = strip
+        cached = self._strips.get(key)
+        if cached is None:
+            cached = self._strips[key] = self._render_row(row, is_cursor, in_selection)
             if len(self._strips) > 512:
                 self._strips.popitem(last=False)
-        return Strip.join([strip, self._bar_cell(y)])
+        return Strip.join([cached, self._bar_cell(y)])
 
     def _in_selection(self, line: int) -> bool:
         if self.selection_anchor is None:
@@ -690,11 +755,11 @@ class DocumentView(Widget, can_focus=True):
         count = max(self.line_count, 1)
         first = y * count / height
         last = (y + 1) * count / height
-        layout = self.layout()
+        layout = self.screen_rows()
         view_first = self.top
         view_last = layout[-1].line + 1 if layout else self.top + 1
         char, role = "│", "document-view--bar"
-        if view_first < last and view_last > first or (first <= view_first < last):
+        if (view_first < last and view_last > first) or (first <= view_first < last):
             char, role = "┃", "document-view--bar-thumb"
         if self.hit_lines and _any_between(self.hit_lines, first, last):
             char, role = "━", "document-view--bar-hit"
@@ -706,8 +771,23 @@ class DocumentView(Widget, can_focus=True):
 
     @property
     def last_visible_line(self) -> int:
-        rows = self.layout()
+        """The last line with a row on screen."""
+        rows = self.screen_rows()
         return rows[-1].line if rows else self.top
+
+    @property
+    def last_read_line(self) -> int:
+        """The last line shown whole: how far the bottom of the screen is through the text.
+
+        -1 when not even the first line on screen is whole (a line taller than the screen).
+        """
+        rows = self.screen_rows()
+        if not rows:
+            return self.top - 1
+        last = rows[-1]
+        if last.sub + 1 < len(self._rows_of(last.line)):
+            return last.line - 1  # cut off at the bottom edge
+        return last.line
 
 
 def _any_between(sorted_lines: list[int], first: float, last: float) -> bool:
@@ -725,7 +805,7 @@ def _styled_segments(text: str, base: Style, spans: list[tuple[int, int, Style]]
         return [Segment(text, base)]
     cuts = sorted({0, len(text), *(a for a, _, _ in spans), *(b for _, b, _ in spans)})
     segments = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(cuts):
         style = base
         for span_start, span_end, span_style in spans:
             if span_start <= a and b <= span_end:

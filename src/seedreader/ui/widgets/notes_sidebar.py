@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
-from seedreader.documents import sanitize
-from seedreader.notes import DETACHED, MOVED, PlacedNote
+from seedreader.documents import Document, sanitize
+from seedreader.ui.widgets.panel_list import PanelList
+from seedreader.ui.widgets.worker_errors import ReportsWorkerErrors
+
+if TYPE_CHECKING:
+    from seedreader.notes import Note, NotesStore, PlacedNote
 
 QUOTE_WIDTH = 60
 BODY_LINES = 3
 
-_STATE_STYLE = {DETACHED: "bold red", MOVED: "yellow"}
+_STATE_STYLE = {"detached": "bold red", "moved": "yellow"}
+"""How a note's anchoring state (`seedreader.notes.DETACHED`, `MOVED`) is shown."""
 
 
 def shorten(text: str, width: int) -> str:
@@ -51,8 +58,18 @@ def note_prompt(placed: PlacedNote, name: str | None = None) -> Text:
     return text
 
 
-class NotesSidebar(Vertical):
-    """Lists notes; Enter or a click jumps to one."""
+class NotesList(PanelList):
+    """The sidebar's list of notes."""
+
+    HINT = "j/k move · Enter go · e edit · d delete · Esc back"
+
+
+class NotesSidebar(ReportsWorkerErrors, Vertical):
+    """The notes of the document being read: loads them, lists them, deletes and restores.
+
+    The screen tells it which document is open (`show_document`); it answers with
+    `NotesShown` (the annotated lines, for the document's markers) and `NoteChosen`.
+    """
 
     @dataclass
     class NoteChosen(Message):
@@ -60,18 +77,69 @@ class NotesSidebar(Vertical):
 
         placed: PlacedNote
 
-    def __init__(self, *, id: str | None = None) -> None:
+    @dataclass
+    class NotesShown(Message):
+        """The notes of `document` were (re)loaded; `lines` are the annotated lines."""
+
+        document: Document
+        lines: set[int]
+
+    def __init__(self, store: NotesStore | None, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.store = store
+        """None when the notes file could not be opened at all."""
+        self.document: Document | None = None
         self.notes: list[PlacedNote] = []
+        """Notes of the document, in document order."""
+        self._last_deleted: Note | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Notes", id="notes-title")
-        yield OptionList(id="notes-list")
+        yield NotesList(id="notes-list")
 
-    def show_notes(self, notes: list[PlacedNote], state: str = "") -> None:
-        """Show the notes of the current document."""
-        self.notes = notes
-        options = self.query_one("#notes-list", OptionList)
+    @property
+    def _list(self) -> NotesList:
+        return self.query_one(NotesList)
+
+    # -- loading
+
+    def show_document(self, document: Document) -> None:
+        """Show the notes of `document` (loaded in a worker)."""
+        self.document = document
+        self.notes = []
+        self.reload()
+
+    def reload(self) -> None:
+        if self.store is not None and self.document is not None:
+            # After the next frame: at start-up the document's first lines come first.
+            self.call_after_refresh(self._load, self.document)
+
+    @work(thread=True, exclusive=True, group="notes", exit_on_error=False)
+    def _load(self, document: Document) -> None:
+        assert self.store is not None
+        if not document.is_indexed:
+            document.index_lines()
+        placed = self.store.notes_for(document)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, document, placed)
+
+    def _show(self, document: Document, placed: list[PlacedNote]) -> None:
+        if document is not self.document:
+            return
+        self.notes = placed
+        lines: set[int] = set()
+        for note in placed:
+            if note.line is not None and note.end_line is not None:
+                lines.update(range(note.line, note.end_line + 1))
+        detached = sum(1 for note in placed if note.line is None)
+        state = f"{detached} detached (text gone)" if detached else ""
+        if self.store is not None and self.store.read_only:
+            state = (state + " · " if state else "") + "read-only: notes cannot be saved"
+        self._list_notes(placed, state)
+        self.post_message(self.NotesShown(document, lines))
+
+    def _list_notes(self, notes: list[PlacedNote], state: str) -> None:
+        options = self._list
         highlighted = options.highlighted
         options.clear_options()
         options.add_options([Option(note_prompt(placed)) for placed in notes])
@@ -85,12 +153,31 @@ class NotesSidebar(Vertical):
             title.append(f"\n{sanitize(state)}", style="dim")
         self.query_one("#notes-title", Static).update(title)
 
+    # -- which note
+
     @property
     def selected(self) -> PlacedNote | None:
         """The highlighted note, if any."""
-        options = self.query_one("#notes-list", OptionList)
-        index = options.highlighted
+        index = self._list.highlighted
         return self.notes[index] if index is not None and index < len(self.notes) else None
+
+    def note_at(self, line: int) -> PlacedNote | None:
+        """The note whose passage covers `line`."""
+        for placed in self.notes:
+            if (
+                placed.line is not None
+                and placed.end_line is not None
+                and (placed.line <= line <= placed.end_line)
+            ):
+                return placed
+        return None
+
+    def target(self, cursor: int) -> PlacedNote | None:
+        """The note an edit or delete acts on: the highlighted one while the list has the
+        focus, else the one at the cursor, else the highlighted one if the sidebar shows."""
+        if self.display and self._list.has_focus:
+            return self.selected
+        return self.note_at(cursor) or (self.selected if self.display else None)
 
     def select_line(self, line: int) -> None:
         """Highlight the note at (or nearest before) a document line."""
@@ -99,7 +186,57 @@ class NotesSidebar(Vertical):
             if placed.line is not None and placed.line <= line:
                 best = index
         if best is not None:
-            self.query_one("#notes-list", OptionList).highlighted = best
+            self._list.highlighted = best
+
+    def focus_list(self) -> None:
+        self.screen.set_focus(self._list)
+
+    @property
+    def has_list_focus(self) -> bool:
+        return self._list.has_focus
+
+    # -- changing notes (the editor is the screen's; saving is here)
+
+    def _store(self) -> NotesStore:
+        from seedreader.notes import NotesStoreError
+
+        if self.store is None:
+            raise NotesStoreError("notes are not available")
+        return self.store
+
+    def save_new(self, document: Document, first: int, last: int, body: str) -> None:
+        """Add a note (called from the editor's worker thread; returns once committed)."""
+        self._store().add(document, first, last, body)
+
+    def save_edit(self, note: Note, body: str) -> None:
+        """Change a note's body (called from the editor's worker thread)."""
+        self._store().update(note.id, body)
+
+    def delete(self, placed: PlacedNote) -> None:
+        from seedreader.notes import NotesStoreError
+
+        try:
+            self._last_deleted = self._store().delete(placed.note.id)
+        except NotesStoreError as error:
+            self.notify(sanitize(str(error)), severity="error", markup=False)
+            return
+        self.notify("Note deleted. Press u to undo.")
+        self.reload()
+
+    def undo_delete(self) -> None:
+        from seedreader.notes import NotesStoreError
+
+        if self._last_deleted is None or self.store is None:
+            self.notify("Nothing to undo.")
+            return
+        try:
+            self.store.restore(self._last_deleted)
+        except NotesStoreError as error:
+            self.notify(sanitize(str(error)), severity="error", markup=False)
+            return
+        self._last_deleted = None
+        self.notify("Note restored.")
+        self.reload()
 
     @on(OptionList.OptionSelected, "#notes-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

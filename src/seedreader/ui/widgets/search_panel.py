@@ -1,21 +1,35 @@
-"""The search bar: a query box, a scope toggle, a count, and ranked hits with snippets."""
+"""The search bar: a query box, a scope toggle, a count, and ranked hits with snippets.
+
+It owns searching: the index's life cycle, the debounce, the search workers and the scope.
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from seedreader.documents import Document, sanitize
-from seedreader.search import Hit, SearchResult
+from seedreader.hit_trail import HitTrail
+from seedreader.lazy_index import IndexFailed, LazyIndex
+from seedreader.ui.widgets.worker_errors import ReportsWorkerErrors
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+    from seedreader.search import Hit, SearchResult
 
 SNIPPET_WIDTH = 90
 """Characters of a hit's line shown around its first match."""
@@ -38,31 +52,34 @@ def snippet(hit: Hit, width: int = SNIPPET_WIDTH) -> Text:
     return text
 
 
+DEBOUNCE_SECONDS = 0.06
+"""A burst of keystrokes starts one search, not one per key."""
+RESULTS_SHOWN = 50
+
+
 def count_text(result: SearchResult, scope_all: bool) -> str:
-    """ "17 hits in 3 documents" and friends."""
+    """ "17 hits in 3 documents"; a trailing "+" marks a count the engine did not finish."""
     if not result.hits:
         return "No hits"
-    documents = len({hit.document.path for hit in result.hits})
-    total = f"{result.total:,}" + ("" if result.complete else "+")
+    more = "" if result.complete else "+"
     hits = "hit" if result.total == 1 else "hits"
+    total = f"{result.total:,}{more} {hits}"
     if not scope_all:
-        return f"{total} {hits} in this document"
-    if result.total > len(result.hits):
-        # Only the best hits are here, so their documents are a lower bound.
-        where = f" in {documents}+ documents" if documents > 1 else ""
-        return f"{total} {hits}{where} (best {len(result.hits)} shown)"
-    plural = "document" if documents == 1 else "documents"
-    return f"{total} {hits} in {documents} {plural}"
+        return f"{total} in this document"
+    documents = "document" if result.documents == 1 else "documents"
+    where = f" in {result.documents:,}{more} {documents}"
+    shown = f" (best {len(result.hits)} shown)" if result.total > len(result.hits) else ""
+    return total + where + shown
 
 
-class SearchPanel(Vertical):
-    """Typing posts `QueryChanged`; moving through hits posts `HitHighlighted`; Enter `HitChosen`.
+class SearchPanel(ReportsWorkerErrors, Vertical):
+    """Type to search; ↑/↓ preview a hit (`HitHighlighted`), Enter jumps (`HitChosen`).
 
-    The panel only shows what the screen gives it (`show_results`, `show_state`): searching
-    happens in the screen's workers.
+    After a jump it collects every hit of the query in library order and posts
+    `TrailReady`, which n/N step through. Esc posts `Closed`.
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", priority=True),
         Binding("down", "move(1)", "Next hit", show=False, priority=True),
         Binding("up", "move(-1)", "Previous hit", show=False, priority=True),
@@ -70,13 +87,6 @@ class SearchPanel(Vertical):
         Binding("pageup", "move(-10)", "Page", show=False),
         Binding("ctrl+t", "toggle_scope", "All/this document"),
     ]
-
-    @dataclass
-    class QueryChanged(Message):
-        """The query or the scope changed."""
-
-        query: str
-        scope_all: bool
 
     @dataclass
     class HitHighlighted(Message):
@@ -91,16 +101,40 @@ class SearchPanel(Vertical):
         hit: Hit
 
     @dataclass
+    class TrailReady(Message):
+        """Every hit of the chosen query, in library order, positioned on the chosen hit."""
+
+        trail: HitTrail
+
+    @dataclass
     class Closed(Message):
         """The panel was closed without choosing a hit."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        index: LazyIndex,
+        order: Callable[[], dict[Path, int]],
+        *,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
+        self.index = index
+        self._order = order
+        """Each document's rank in the library, for the trail's order."""
         self.scope_all = True
-        """Search every document (True) or only the one on screen."""
+        """Search every document (True) or only `scope_document`."""
+        self.scope_document: Document | None = None
+        """The document the reader was in when the panel opened."""
         self.hits: list[Hit] = []
         self.label_of: Callable[[Document], str] = lambda document: document.name
         """How a document is named in the hits (set by the screen)."""
+        self._generation = 0
+        """Bumped by every query change; a result of an older generation is dropped."""
+        self._timer: Timer | None = None
+        self._waiting: str | None = None
+        """A query typed while the index is being built."""
+        self.is_indexing = False
+        """A build of the index is running."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="search-top"):
@@ -116,20 +150,146 @@ class SearchPanel(Vertical):
     def query_text(self) -> str:
         return self.query_one("#search-query", Input).value
 
-    def open(self) -> None:
-        """Show the panel with the query selected, ready to type."""
+    @property
+    def is_open(self) -> bool:
+        return bool(self.display)
+
+    def open(self, document: Document) -> None:
+        """Show the panel over `document` with the query selected, ready to type."""
+        self.scope_document = document
         self.display = True
         query = self.query_one("#search-query", Input)
         # Focus now, not on the next loop turn: the keys typed right after `/` go here.
         self.screen.set_focus(query)
         query.select_all()
+        if self.query_text.strip():
+            self._search_now()
+        elif self.index.is_ready:
+            self.show_state("Type to search.")
+        else:
+            self._ensure_index()
+
+    def close(self) -> None:
+        """Hide the panel; a search still running no longer shows anything."""
+        self.display = False
+        self._generation += 1
+        if self._timer is not None:
+            self._timer.stop()
 
     def show_state(self, message: str) -> None:
         """A line above the hits: progress, errors, or a hint."""
         self.query_one("#search-count", Static).update(Text(sanitize(message)))
 
-    def show_results(self, result: SearchResult) -> None:
-        """Show ranked hits, the count and any 'did you mean' suggestions."""
+    def reindex(self, document: Document) -> None:
+        """A document changed on disk: bring the index up to date (if it is built)."""
+        if self.index.is_ready:
+            self._update_index(document)
+
+    # -- the index
+
+    def _ensure_index(self) -> None:
+        """Start building the index unless it is built or being built."""
+        if not self.index.is_ready and not self.is_indexing:
+            self.is_indexing = True
+            self._build_index()
+
+    def _built(self) -> None:
+        self.is_indexing = False
+
+    @work(thread=True, group="search-index", exit_on_error=False)
+    def _build_index(self) -> None:
+        try:
+            self._build_index_now()
+        finally:
+            self.app.call_from_thread(self._built)
+
+    def _build_index_now(self) -> None:
+        from seedreader.search import IndexCancelled
+
+        worker = get_current_worker()
+        last = 0.0
+        started = time.monotonic()
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last > 0.2:
+                last = now
+                percent = round(done / max(total, 1) * 100)
+                message = f"Indexing {percent}% ({done / 1e6:,.1f} of {total / 1e6:,.1f} MB)…"
+                self.app.call_from_thread(self.show_state, message)
+
+        if not self.index.is_ready:
+            self.app.call_from_thread(self.show_state, "Indexing documents…")
+        try:
+            index = self.index.get(progress, cancelled=lambda: worker.is_cancelled)
+        except IndexCancelled:
+            return
+        except IndexFailed as error:
+            message = f"The search index could not be built ({error}); typing tries again."
+            self.app.call_from_thread(self.show_state, message)
+            return
+        seconds = time.monotonic() - started
+        self.app.call_from_thread(self._index_ready, index.errors, seconds)
+
+    def _index_ready(self, errors: list[str], seconds: float) -> None:
+        for problem in errors[:3]:
+            self.notify(sanitize(problem), severity="warning", markup=False)
+        if self._waiting is not None:
+            self._waiting = None
+            self._search_now()
+        elif self.display:
+            self.show_state(f"Ready ({seconds:.1f} s to index). Type to search.")
+
+    @work(thread=True, group="search-update", exit_on_error=False)
+    def _update_index(self, document: Document) -> None:
+        self.index.update(document)
+
+    # -- searching
+
+    def _scope(self) -> list[Document] | None:
+        if self.scope_all or self.scope_document is None:
+            return None
+        return [self.scope_document]
+
+    def _search_soon(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE_SECONDS, lambda: self._search(generation))
+
+    def _search_now(self) -> None:
+        self._generation += 1
+        self._search(self._generation)
+
+    def _search(self, generation: int) -> None:
+        if generation != self._generation:
+            return
+        query = self.query_text
+        if not query.strip():
+            self.show_state("Type to search.")
+            self.hits = []
+            self.query_one("#search-hits", OptionList).clear_options()
+            return
+        if not self.index.is_ready:
+            self._waiting = query
+            self._ensure_index()
+            return
+        self._run_search(generation, query, self._scope())
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _run_search(self, generation: int, query: str, scope: list[Document] | None) -> None:
+        index = self.index.index
+        if index is None:
+            return
+        result = index.search(query, limit=RESULTS_SHOWN, documents=scope)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_results, generation, result)
+
+    def _show_results(self, generation: int, result: SearchResult) -> None:
+        if generation != self._generation or not self.display:
+            return  # an older query's results never replace a newer one's
         self.hits = list(result.hits)
         options = self.query_one("#search-hits", OptionList)
         options.clear_options()
@@ -157,30 +317,45 @@ class SearchPanel(Vertical):
         text.append_text(snippet(hit, max(width - text.cell_len, 20)))
         return text
 
-    def _changed(self) -> None:
-        self.post_message(self.QueryChanged(self.query_text, self.scope_all))
+    def _choose(self, hit: Hit) -> None:
+        query, scope = self.query_text, self._scope()
+        self.close()
+        self.post_message(self.HitChosen(hit))
+        self._collect_trail(query, scope, hit)
+
+    @work(thread=True, exclusive=True, group="search-all", exit_on_error=False)
+    def _collect_trail(self, query: str, scope: list[Document] | None, chosen: Hit) -> None:
+        index = self.index.index
+        if index is None:
+            return
+        result = index.search(query, limit=0, documents=scope)
+        trail = HitTrail.collect(query, result.hits, self._order(), chosen, result.complete)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.TrailReady(trail))
+
+    # -- events and keys
 
     @on(Input.Changed, "#search-query")
     def _query_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self._changed()
+        self._search_soon()
 
     @on(Input.Submitted, "#search-query")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         options = self.query_one("#search-hits", OptionList)
         if self.hits and options.highlighted is not None:
-            self.post_message(self.HitChosen(self.hits[options.highlighted]))
+            self._choose(self.hits[options.highlighted])
 
     @on(OptionList.OptionSelected, "#search-hits")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.post_message(self.HitChosen(self.hits[event.option_index]))
+        self._choose(self.hits[event.option_index])
 
     @on(OptionList.OptionHighlighted, "#search-hits")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        if event.option_index < len(self.hits):
+        if self.display and event.option_index < len(self.hits):
             self.post_message(self.HitHighlighted(self.hits[event.option_index]))
 
     @on(Button.Pressed, "#search-scope")
@@ -192,7 +367,7 @@ class SearchPanel(Vertical):
         self.scope_all = not self.scope_all
         label = "All documents" if self.scope_all else "This document"
         self.query_one("#search-scope", Button).label = label
-        self._changed()
+        self._search_now()
         self.query_one("#search-query", Input).focus()
 
     def action_move(self, step: int) -> None:
@@ -202,4 +377,5 @@ class SearchPanel(Vertical):
             options.highlighted = min(max(current + step, 0), len(self.hits) - 1)
 
     def action_close(self) -> None:
+        self.close()
         self.post_message(self.Closed())

@@ -1,0 +1,581 @@
+"""The reader screen: routes messages between the library, the document, search and notes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.events import Resize
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Static
+
+from seedreader.documents import Document, DocumentError, Library, sanitize
+from seedreader.hit_trail import HitTrail
+from seedreader.lazy_index import LazyIndex
+from seedreader.state import ReadingState
+from seedreader.ui.keys import (
+    APP_KEYS,
+    DOCUMENT_KEYS,
+    NOTE_KEYS,
+    PANEL_KEYS,
+    SEARCH_KEYS,
+    Key,
+    bindings,
+    opening_actions,
+)
+from seedreader.ui.widgets.bars import StatusBar, TitleBar
+from seedreader.ui.widgets.document_view import DocumentView
+from seedreader.ui.widgets.library_panel import LibraryPanel, percent, read_fraction
+from seedreader.ui.widgets.notes_sidebar import NotesSidebar
+from seedreader.ui.widgets.panel_list import PanelList
+
+if TYPE_CHECKING:
+    from seedreader.notes import Note, NotesStore
+    from seedreader.search import Hit
+    from seedreader.ui.widgets.search_panel import SearchPanel
+
+CHANGE_CHECK_SECONDS = 2.0
+"""How often the open document is checked for changes on disk."""
+MIN_WIDTH, MIN_HEIGHT = 60, 20
+"""Below this the screen says it is too small instead of drawing a broken layout."""
+
+Settings = Callable[[str, str], None]
+
+
+class ReaderScreen(Screen[None]):
+    """Title, library panel, document pane, notes sidebar, search bar, status bar, footer.
+
+    Every part is composed up front (hidden until used), so a key typed the moment the first
+    line shows finds the part it needs. The screen holds the current document and routes:
+    each panel owns its own state and workers.
+    """
+
+    BINDINGS = bindings(SEARCH_KEYS + NOTE_KEYS + APP_KEYS)
+    AUTO_FOCUS = "DocumentView"
+    _OPENING = opening_actions(SEARCH_KEYS + NOTE_KEYS + APP_KEYS)
+
+    trail: reactive[HitTrail | None] = reactive(None, init=False)
+    """Every hit of the last search jumped from, for n/N."""
+
+    def __init__(
+        self,
+        library: Library,
+        state: ReadingState,
+        notes: NotesStore | None,
+        index: LazyIndex,
+        messages: list[str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.state = state
+        self.notes_store = notes
+        self.index = index
+        self.current: int | None = None
+        """Index of the document on screen."""
+        self._order = {document.path: i for i, document in enumerate(library)}
+        self._messages = messages or []
+        self._origin: tuple[int, int, int] | None = None
+        """Where the reader was when the search bar opened (document, cursor, top)."""
+        self._chosen: Hit | None = None
+        """The hit jumped to, until its trail is collected."""
+        self.is_ready = False
+        """Every part is mounted (the search bar and the footer come after the first frame)."""
+
+    class Ready(Message):
+        """Every part is mounted: keys typed before now can be acted on (see ReaderApp)."""
+
+    def compose(self) -> ComposeResult:
+        # The search bar and the footer are mounted after the first frame (the document's
+        # first lines come first); keys typed before they exist wait for them (`is_ready`).
+        yield TitleBar(id="title-bar")
+        with Horizontal(id="main"):
+            yield LibraryPanel(self.library, self.state, id="library")
+            yield DocumentView(id="document")
+            yield NotesSidebar(self.notes_store, id="notes-sidebar")
+        yield StatusBar(id="status-bar")
+        yield Static(id="too-small")
+
+    # -- parts
+
+    @property
+    def view(self) -> DocumentView:
+        return self.query_one(DocumentView)
+
+    @property
+    def shelf(self) -> LibraryPanel:
+        return self.query_one(LibraryPanel)
+
+    @property
+    def notes(self) -> NotesSidebar:
+        return self.query_one(NotesSidebar)
+
+    @property
+    def search(self) -> SearchPanel:
+        from seedreader.ui.widgets.search_panel import SearchPanel
+
+        return self.query_one(SearchPanel)
+
+    def label_of(self, document: Document) -> str:
+        return self.shelf.label_of(document)
+
+    def _remember(self, name: str, value: str) -> None:
+        self.state.remember(name, value)
+
+    def on_mount(self) -> None:
+        state = self.state
+        view = self.view
+        view.wrap = state.setting("wrap") != "off"
+        width = state.setting("reading-width")
+        if width and width.isdigit():
+            view.set_reading_width(int(width))
+        self.shelf.display = len(self.library) > 1 and state.setting("library") != "hidden"
+        self.notes.display = state.setting("notes") == "shown"
+        for index in range(len(self.library)):
+            if self.open_document(index, quiet=True):
+                break
+        else:
+            self.query_one(TitleBar).show_title("no document could be opened", "")
+        self.call_after_refresh(self._after_first_frame)
+
+    async def _after_first_frame(self) -> None:
+        # Imported here: what is mounted after the first frame is imported after it too.
+        from textual.widgets import Footer
+
+        from seedreader.ui.widgets.search_panel import SearchPanel
+
+        search = SearchPanel(self.index, lambda: self._order, id="search-panel")
+        search.display = False
+        search.label_of = self.label_of
+        await self.mount(search, before=self.query_one(StatusBar))
+        await self.mount(Footer(), before=self.query_one("#too-small"))
+        self.refresh_bindings()  # the footer learns the keys from this signal
+        self.shelf.refresh_entries()  # 10,000 entries in a big library: after the first frame
+        self.set_interval(CHANGE_CHECK_SECONDS, self._check_for_changes)
+        for message in self._messages:
+            self.notify(sanitize(message), markup=False, timeout=6)
+        if self.state.problem:
+            self.notify(sanitize(self.state.problem), severity="warning", markup=False)
+        self.is_ready = True
+        self.post_message(self.Ready())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if getattr(self.app, "is_quitting", False):
+            return False  # keys that arrive while quitting are ignored, never a crash
+        if action not in self._OPENING or self.focused is None:
+            return True
+        from textual.widgets import Input, TextArea
+
+        # Typed into the search box, the keys that open things are letters there.
+        return not isinstance(self.focused, (Input, TextArea))
+
+    def take_key(self, key: str, character: str | None) -> bool:
+        """Keys of the go-to prompt, taken in the order they arrive (see `ReaderApp.on_event`).
+
+        Returns True when the key was the prompt's: nothing else may act on it.
+        """
+        view = self.view
+        if self.focused is not view or view.document is None:
+            return False
+        if view.goto_buffer is None:
+            if character != ":":
+                return False
+            view.action_go_to_line()
+        else:
+            view.goto_key(key, character)
+        return True
+
+    def on_resize(self, event: Resize) -> None:
+        small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
+        self.set_class(small, "-too-small")
+        if small:
+            self.query_one("#too-small", Static).update(
+                Text(
+                    f"Terminal too small: {event.size.width}x{event.size.height}; "
+                    f"seedreader needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
+                    style="bold",
+                )
+            )
+
+    # -- opening documents
+
+    def open_document(self, index: int, quiet: bool = False, remember: bool = True) -> bool:
+        """Show document `index`; returns False (with a message) if it cannot be opened.
+
+        `remember=False` (a search preview) does not record the place being left.
+        """
+        document = self.library[index]
+        try:
+            document.load()
+        except DocumentError as error:
+            if not quiet or len(self.library) == 1:
+                self.notify(sanitize(str(error)), severity="error", markup=False)
+            return False
+        if remember:
+            self.remember_place()
+        self.current = index
+        self.view.show(document, line=self.shelf.start_line(document))
+        self.notes.show_document(document)
+        self.shelf.current = index
+        self.shelf.show_current()
+        self._apply_highlights()
+        self._update_bars()
+        return True
+
+    def remember_place(self) -> None:
+        """Save where the current document is being read."""
+        view = self.view
+        if self.current is not None and view.document is not None:
+            self.shelf.remember(view.document, view.cursor, view.last_read_line)
+
+    def _step_document(self, step: int) -> None:
+        if self.current is None:
+            return
+        index = self.current
+        for _ in range(len(self.library)):
+            index = (index + step) % len(self.library)
+            if self.open_document(index):
+                return
+
+    def _check_for_changes(self) -> None:
+        document = self.view.document
+        if document is None or self.current is None or not document.has_changed():
+            return
+        if not document.path.exists():
+            return  # deleted: keep showing what was read
+        fresh = document.reloaded()
+        try:
+            fresh.load()
+        except DocumentError:
+            return
+        self.library.replace(document, fresh)  # open_document remembers the place being left
+        self.open_document(self.current)
+        if self.is_ready:
+            self.search.reindex(fresh)
+        self.notify(f"{sanitize(document.name)} changed on disk and was reloaded.", markup=False)
+
+    @on(LibraryPanel.DocumentChosen)
+    def _document_chosen(self, event: LibraryPanel.DocumentChosen) -> None:
+        if self.open_document(event.index):
+            self.view.focus()
+
+    @on(PanelList.Left)
+    def _panel_left(self) -> None:
+        self.view.focus()
+
+    # -- bars
+
+    @on(DocumentView.CursorMoved)
+    def _cursor_moved(self) -> None:
+        self._update_bars()
+
+    @on(DocumentView.SettingsChanged)
+    def _view_settings_changed(self) -> None:
+        self._remember("wrap", "on" if self.view.wrap else "off")
+        self._remember("reading-width", str(self.view.reading_width))
+
+    def on_descendant_focus(self) -> None:
+        self._update_bars()
+
+    def on_descendant_blur(self) -> None:
+        self._update_bars()
+
+    def _update_bars(self) -> None:
+        view = self.view
+        document = view.document
+        if document is None or self.current is None:
+            return
+        position = f"{self.current + 1}/{len(self.library)}" if len(self.library) > 1 else ""
+        self.query_one(TitleBar).show_title(document.name, position)
+        count = document.line_count
+        if self.shelf.option_count:
+            self.shelf.reading(self.current, view.last_read_line, count)
+        focused = self.focused
+        if isinstance(focused, PanelList):
+            name = "Library" if isinstance(focused, LibraryPanel) else "Notes"
+            self.query_one(StatusBar).show_status([f"{name}: {focused.HINT}"])
+            return
+        if view.goto_buffer is not None:
+            prompt = f"Go to line: {view.goto_buffer}▏ (Enter to go, Esc to cancel)"
+            self.query_one(StatusBar).show_status([prompt])
+            return
+        parts = []
+        if count:
+            suffix = "" if document.is_indexed else "+"
+            parts.append(f"line {view.cursor + 1:,}/{count:,}{suffix}")
+            parts.append(f"{percent(read_fraction(view.last_read_line, count))}%")
+        else:
+            parts.append("empty")
+        parts.append(document.encoding)
+        if not view.wrap:
+            parts.append("wrap off")
+        if self.trail is not None:
+            parts.append(self.trail.label)
+        if view.indexing is not None:
+            parts.append(f"indexing {round(view.indexing * 100)}%")
+        self.query_one(StatusBar).show_status(parts)
+
+    # -- search
+
+    def action_search(self) -> None:
+        if self.current is None or self.view.document is None:
+            return
+        self._origin = (self.current, self.view.cursor, self.view.top)
+        self.search.open(self.view.document)
+
+    def _go_to_hit(self, hit: Hit, remember: bool) -> None:
+        index = self._order.get(hit.document.path)
+        if index is None:
+            return
+        if index != self.current and not self.open_document(index, True, remember):
+            return
+        self.view.move_cursor(hit.line, centre=True)
+        if self.trail is None:
+            self.view.set_matches({hit.line: list(hit.spans)}, [hit.line])
+        first = hit.spans[0] if hit.spans else (hit.column, hit.column)
+        self.view.set_current_match((hit.line, first[0], first[1]))
+
+    # Named handlers: the search panel's module is imported after the first frame.
+
+    def on_search_panel_hit_highlighted(self, event: SearchPanel.HitHighlighted) -> None:
+        self._go_to_hit(event.hit, remember=False)
+
+    def on_search_panel_hit_chosen(self, event: SearchPanel.HitChosen) -> None:
+        self._origin = None
+        self.view.focus()
+        self.trail = None
+        self._chosen = event.hit
+        self._go_to_hit(event.hit, remember=True)
+
+    def on_search_panel_trail_ready(self, event: SearchPanel.TrailReady) -> None:
+        chosen = self._chosen
+        if chosen is not None and event.trail.current is not None:
+            here = event.trail.current
+            if (here.document.path, here.line) == (chosen.document.path, chosen.line):
+                self._chosen = None
+                self.trail = event.trail
+
+    def on_search_panel_closed(self, event: SearchPanel.Closed) -> None:
+        origin, self._origin = self._origin, None
+        if origin is not None:
+            index, cursor, top = origin
+            if index != self.current:
+                self.open_document(index, remember=False)
+            self.view.top = top
+            self.view.move_cursor(cursor)
+        self.view.set_current_match(None)
+        self._apply_highlights()
+        self.view.focus()
+
+    def watch_trail(self) -> None:
+        self._apply_highlights()
+        self._update_bars()
+
+    def _apply_highlights(self) -> None:
+        """Highlight the current search's matches in the document on screen."""
+        document = self.view.document
+        if document is None or self.trail is None:
+            self.view.set_matches({}, [])
+            return
+        matches = self.trail.spans_in(document.path)
+        self.view.set_matches(matches, list(matches))
+
+    def _step_hit(self, delta: int) -> None:
+        if self.trail is None or self.current is None:
+            self.notify("No search yet: press / to search.")
+            return
+        self.trail = self.trail.step_from((self.current, self.view.cursor), delta)
+        if self.trail.current is not None:
+            self._go_to_hit(self.trail.current, remember=True)
+
+    def action_next_hit(self) -> None:
+        self._step_hit(1)
+
+    def action_previous_hit(self) -> None:
+        self._step_hit(-1)
+
+    @on(DocumentView.Cleared)
+    def _cleared(self) -> None:
+        self.trail = None
+
+    def action_noop(self) -> None:
+        """Keys documented for other places (ctrl+t acts inside the search bar)."""
+
+    # -- notes
+
+    def action_toggle_notes(self) -> None:
+        sidebar = self.notes
+        if not sidebar.display:
+            sidebar.display = True
+            sidebar.select_line(self.view.cursor)
+            sidebar.focus_list()
+        elif sidebar.has_list_focus:
+            sidebar.display = False
+            self.view.focus()
+        else:
+            sidebar.focus_list()
+        self._remember("notes", "shown" if sidebar.display else "hidden")
+
+    @on(NotesSidebar.NotesShown)
+    def _notes_shown(self, event: NotesSidebar.NotesShown) -> None:
+        if event.document is self.view.document:
+            self.view.set_note_lines(event.lines)
+
+    @on(NotesSidebar.NoteChosen)
+    def _note_chosen(self, event: NotesSidebar.NoteChosen) -> None:
+        if event.placed.line is None:
+            self.notify("This note's text is gone from the document (detached); it is kept.")
+            return
+        self.view.move_cursor(event.placed.line, centre=True)
+        self.view.focus()
+
+    def action_add_note(self) -> None:
+        document = self.view.document
+        if document is None:
+            return
+        if document.line_count == 0:
+            self.notify("An empty document has no line to annotate.", severity="warning")
+            return
+        first, last = self.view.selection or (self.view.cursor, self.view.cursor)
+        quote = "\n".join(document.lines(first, last + 1))
+        where = f"line {first + 1}" if first == last else f"lines {first + 1}–{last + 1}"
+        title = f"New note on {where} of {document.name}"
+        self._edit(title, quote, "", partial(self.notes.save_new, document, first, last))
+
+    def action_edit_note(self) -> None:
+        placed = self.notes.target(self.view.cursor)
+        if placed is None:
+            self.notify(
+                "No note here: put the cursor on an annotated line or pick one in the sidebar (s)."
+            )
+            return
+        note = placed.note
+        self._edit("Edit note", note.anchor.quote, note.body, partial(self.notes.save_edit, note))
+
+    def _edit(self, title: str, quote: str, body: str, save: Callable[[str], None]) -> None:
+        from seedreader.ui.screens.note_editor import NoteEditorScreen
+
+        def closed(result: str | None) -> None:
+            if result is not None:
+                self.notify("Note saved.")
+                self.view.clear_selection()
+                self.notes.reload()
+
+        self.app.push_screen(NoteEditorScreen(title, quote, body, save), closed)
+
+    def action_delete_note(self) -> None:
+        placed = self.notes.target(self.view.cursor)
+        if placed is None or self.notes_store is None:
+            self.notify("No note here to delete.")
+            return
+        self.notes.delete(placed)
+
+    def action_undo_delete(self) -> None:
+        self.notes.undo_delete()
+
+    def action_all_notes(self) -> None:
+        from seedreader.notes import NotesStoreError
+        from seedreader.ui.screens.all_notes import AllNotesScreen
+
+        if self.notes_store is None:
+            self.notify("Notes are not available.", severity="warning")
+            return
+        try:
+            notes = self.notes_store.all_notes()
+        except NotesStoreError as error:
+            self.notify(sanitize(str(error)), severity="error", markup=False)
+            return
+
+        def chosen(note: Note | None) -> None:
+            if note is not None:
+                self._open_note(note)
+
+        labels = {str(path): label for path, label in self.shelf.labels.items()}
+        self.app.push_screen(AllNotesScreen(notes, labels), chosen)
+
+    def _open_note(self, note: Note) -> None:
+        index = self._order.get(Path(note.path))
+        if index is None:
+            self.notify(f"{sanitize(note.path)} is not among the open documents.", markup=False)
+            return
+        if index != self.current and not self.open_document(index):
+            return
+        self.view.move_cursor(note.anchor.start_line, centre=True)
+
+    # -- links
+
+    @on(DocumentView.LinkClicked)
+    def _link_clicked(self, event: DocumentView.LinkClicked) -> None:
+        target = event.target
+        if not target.lower().startswith(("http://", "https://")):
+            self.notify(
+                f"Only http(s) links can be opened; this one is: {sanitize(target)}",
+                markup=False,
+                severity="warning",
+            )
+            return
+        from seedreader.ui.screens.confirm import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                import webbrowser
+
+                self.run_worker(partial(webbrowser.open, target), thread=True, group="browser")
+
+        self.app.push_screen(
+            ConfirmScreen("Open this address in your web browser?", target), answer
+        )
+
+    # -- the library
+
+    def action_next_document(self) -> None:
+        self._step_document(1)
+
+    def action_previous_document(self) -> None:
+        self._step_document(-1)
+
+    def action_toggle_library(self) -> None:
+        shelf = self.shelf
+        if shelf.has_focus:
+            shelf.display = False
+            self.view.focus()
+        else:
+            shelf.display = True
+            shelf.show_current()
+            shelf.focus()
+        self._remember("library", "shown" if shelf.display else "hidden")
+
+    def action_pick_document(self) -> None:
+        from seedreader.ui.screens.picker import PickerScreen
+
+        labels = [self.label_of(document) for document in self.library]
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.open_document(index)
+
+        self.app.push_screen(PickerScreen(labels), chosen)
+
+    # -- the app
+
+    def action_help(self) -> None:
+        from seedreader.ui.screens.help import HelpScreen
+
+        groups: dict[str, list[Key]] = {}
+        for key in (*DOCUMENT_KEYS, *SEARCH_KEYS, *NOTE_KEYS, *APP_KEYS, *PANEL_KEYS):
+            groups.setdefault(key.group, []).append(key)
+        self.app.push_screen(HelpScreen(groups))
+
+    def action_command_palette(self) -> None:
+        self.app.action_command_palette()
+
+    def action_quit(self) -> None:
+        self.remember_place()
+        self.app.exit()
