@@ -38,9 +38,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
+            # Docked: the title and the way out stay in view while the keys scroll.
             yield Static(Text("seedreader — keys", style="bold"), id="help-title")
+            yield Static(
+                Text("Esc, q or ? closes this help; j/k scroll.", style="dim"), id="help-hint"
+            )
             yield Static(id="help-keys")
-            yield Static(Text("Esc, q or ? closes this help; j/k scroll.", style="dim"))
 
     def on_resize(self, event: Resize) -> None:
         columns = 2 if event.size.width >= TWO_COLUMNS else 1
@@ -52,14 +55,15 @@ class HelpScreen(ModalScreen[None]):
         groups = list(self._groups.items())
         if columns == 1:
             return _table(groups)
-        # Two columns, so the whole key map fits a 120x40 terminal without scrolling.
-        half = (sum(len(keys) + 2 for _, keys in groups) + 1) // 2
-        left: list[tuple[str, list[Key]]] = []
-        right: list[tuple[str, list[Key]]] = []
-        rows = 0
-        for group in groups:
-            (left if rows < half else right).append(group)
-            rows += len(group[1]) + 2
+        # Two columns, split where the longer one is shortest, so the whole key map fits a
+        # 120x40 terminal without scrolling.
+        sizes = [len(keys) + 2 for _, keys in groups]
+        split = min(
+            range(1, len(groups)),
+            key=lambda k: max(sum(sizes[:k]), sum(sizes[k:])),
+            default=len(groups),
+        )
+        left, right = groups[:split], groups[split:]
         grid = Table.grid(expand=True, padding=(0, 2))
         grid.add_column(ratio=1)
         grid.add_column(ratio=1)
