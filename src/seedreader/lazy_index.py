@@ -38,6 +38,11 @@ class LazyIndex:
         """Why the last build failed, until one succeeds."""
 
     @property
+    def size(self) -> int:
+        """How many documents it indexes."""
+        return len(self._documents)
+
+    @property
     def is_ready(self) -> bool:
         return self.index is not None
 

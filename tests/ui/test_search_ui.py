@@ -120,6 +120,10 @@ def test_count_text() -> None:
     assert count_text(SearchResult(two, (), 90, complete=False, documents=7), True) == (
         "90+ hits in 7+ documents (best 3 shown)"
     )
+    # A lower bound that already counts every document of the library is exact.
+    assert count_text(SearchResult(two, (), 90, complete=False, documents=1), True, 1) == (
+        "90+ hits in 1 document (best 3 shown)"
+    )
     one = (hit("a.txt"),)
     assert count_text(SearchResult(one, (), 40, documents=1), True) == (
         "40 hits in 1 document (best 1 shown)"

@@ -57,8 +57,11 @@ DEBOUNCE_SECONDS = 0.06
 RESULTS_SHOWN = 50
 
 
-def count_text(result: SearchResult, scope_all: bool) -> str:
-    """ "17 hits in 3 documents"; a trailing "+" marks a count the engine did not finish."""
+def count_text(result: SearchResult, scope_all: bool, library_size: int | None = None) -> str:
+    """ "17 hits in 3 documents"; a trailing "+" marks a count the engine did not finish.
+
+    A lower bound on documents that already reaches `library_size` is exact, so unmarked.
+    """
     if not result.hits:
         return "No hits"
     more = "" if result.complete else "+"
@@ -67,7 +70,8 @@ def count_text(result: SearchResult, scope_all: bool) -> str:
     if not scope_all:
         return f"{total} in this document"
     documents = "document" if result.documents == 1 else "documents"
-    where = f" in {result.documents:,}{more} {documents}"
+    every = library_size is not None and result.documents >= library_size
+    where = f" in {result.documents:,}{'' if every else more} {documents}"
     shown = f" (best {len(result.hits)} shown)" if result.total > len(result.hits) else ""
     return total + where + shown
 
@@ -294,7 +298,7 @@ class SearchPanel(ReportsWorkerErrors, Vertical):
         options = self.query_one("#search-hits", OptionList)
         options.clear_options()
         options.add_options([Option(self._prompt(hit)) for hit in self.hits])
-        count = Text(count_text(result, self.scope_all), style="bold")
+        count = Text(count_text(result, self.scope_all, self.index.size), style="bold")
         fuzzy = [
             term for term in (result.hits[0].terms if result.hits else ()) if term.kind == "fuzzy"
         ]
