@@ -594,7 +594,7 @@ def test_any_text_any_query_never_raises(tmp_path: Path, text: str, query: str) 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
     if not CORPUS.is_dir():
-        pytest.skip("../shared/corpus is missing")
+        pytest.skip("needs the shared corpus (../shared/corpus, real texts): absent here")
     documents = scan_paths([CORPUS]).documents
     return SearchIndex.build(documents, cache_dir=tmp_path_factory.mktemp("corpus-cache"))
 
