@@ -73,7 +73,9 @@ async def test_panels_take_reading_keys_and_give_the_focus_back(make_app, tmp_pa
         assert shelf.highlighted == 0
         await pilot.press("space")
         assert shelf.highlighted == 4  # a page down: the last of five
-        await pilot.press("escape")
+        await pilot.press("w")  # a screen-wide key keeps its meaning in a panel
+        assert not view.wrap and shelf.has_focus
+        await pilot.press("w", "escape")
         assert view.has_focus and shelf.display and "line 1/" in status(app)
         await pilot.press("L", "j", "enter")
         assert view.has_focus and view.document is not None
@@ -122,6 +124,7 @@ async def test_figures_agree(make_app, tmp_path: Path) -> None:  # type: ignore[
         assert start == (view.last_read_line + 1) * 100 // 200 == 10
         shelf = screen.query_one(LibraryPanel)
         assert f"{start}% read" in str(shelf.get_option_at_index(0).prompt)
+        assert "not opened yet" in str(shelf.get_option_at_index(1).prompt)
         await pilot.press("colon", "1", "5", "0", "enter")
         assert view.last_visible_line < 199 and percent(app) < 100
         await pilot.press("G")

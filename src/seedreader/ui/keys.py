@@ -25,6 +25,8 @@ class Key:
     """The key opens a screen or moves the focus (to a text field or a panel). Such keys are
     priority bindings, acted on as they arrive, so the keys typed right after them (`/gaddafi`
     typed at speed) reach the new field instead of acting on the document."""
+    everywhere: bool = False
+    """A document key that also acts while a side panel has the focus (wrap, width)."""
 
 
 DOCUMENT_KEYS: tuple[Key, ...] = (
@@ -37,9 +39,9 @@ DOCUMENT_KEYS: tuple[Key, ...] = (
     Key("g,home", "g Home", "first_line", "First line"),
     Key("G,end", "G End", "last_line", "Last line"),
     Key("colon", ":", "go_to_line", "Go to line number"),
-    Key("w", "w", "toggle_wrap", "Wrap long lines on/off"),
-    Key("plus", "+", "wider", "Widen the reading column"),
-    Key("minus", "-", "narrower", "Narrow the reading column"),
+    Key("w", "w", "toggle_wrap", "Wrap long lines on/off", everywhere=True),
+    Key("plus", "+", "wider", "Widen the reading column", everywhere=True),
+    Key("minus", "-", "narrower", "Narrow the reading column", everywhere=True),
     Key("h,left", "h ←", "scroll_left", "Scroll left (wrap off)"),
     Key("l,right", "l →", "scroll_right", "Scroll right (wrap off)"),
     Key("v", "v", "select_lines", "Start/stop a line selection (j/k extend it)"),
@@ -173,6 +175,11 @@ def bindings(keys: tuple[Key, ...]) -> list[BindingType]:
         Binding(k.keys, k.action, k.label or k.description, show=k.footer, priority=k.opens)
         for k in keys
     ]
+
+
+def everywhere(keys: tuple[Key, ...]) -> tuple[Key, ...]:
+    """The keys of `keys` that act whichever side panel has the focus."""
+    return tuple(key for key in keys if key.everywhere)
 
 
 def opening_actions(keys: tuple[Key, ...]) -> frozenset[str]:

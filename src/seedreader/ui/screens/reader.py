@@ -29,6 +29,7 @@ from seedreader.ui.keys import (
     SEARCH_KEYS,
     Key,
     bindings,
+    everywhere,
     opening_actions,
 )
 from seedreader.ui.widgets.bars import StatusBar, TitleBar
@@ -58,7 +59,9 @@ class ReaderScreen(Screen[None]):
     each panel owns its own state and workers.
     """
 
-    BINDINGS = bindings(SEARCH_KEYS + NOTE_KEYS + APP_KEYS)
+    # The document's own keys (j, k, …) are the pane's; those marked `everywhere` (w, +, -)
+    # are bound here too, so they act while a side panel has the focus.
+    BINDINGS = bindings(SEARCH_KEYS + NOTE_KEYS + APP_KEYS + everywhere(DOCUMENT_KEYS))
     AUTO_FOCUS = "DocumentView"
     _OPENING = opening_actions(SEARCH_KEYS + NOTE_KEYS + APP_KEYS)
 
@@ -101,6 +104,9 @@ class ReaderScreen(Screen[None]):
             yield DocumentView(id="document")
             yield NotesSidebar(self.notes_store, id="notes-sidebar")
         yield StatusBar(id="status-bar")
+        # Holds the footer's row until the footer comes: the pane has its final height from
+        # the first frame, so the figures on screen do not change under the reader.
+        yield Static(id="footer-placeholder")
         yield Static(id="too-small")
 
     # -- parts
@@ -155,7 +161,9 @@ class ReaderScreen(Screen[None]):
         search.display = False
         search.label_of = self.label_of
         await self.mount(search, before=self.query_one(StatusBar))
-        await self.mount(Footer(), before=self.query_one("#too-small"))
+        with self.app.batch_update():  # one frame: the footer takes its placeholder's row
+            await self.query_one("#footer-placeholder").remove()
+            await self.mount(Footer(), before=self.query_one("#too-small"))
         self.refresh_bindings()  # the footer learns the keys from this signal
         self.shelf.refresh_entries()  # 10,000 entries in a big library: after the first frame
         self.set_interval(CHANGE_CHECK_SECONDS, self._check_for_changes)
@@ -295,8 +303,7 @@ class ReaderScreen(Screen[None]):
         position = f"{self.current + 1}/{len(self.library)}" if len(self.library) > 1 else ""
         self.query_one(TitleBar).show_title(document.name, position)
         count = document.line_count
-        if self.shelf.option_count:
-            self.shelf.reading(self.current, view.last_read_line, count)
+        self.shelf.reading(self.current, view.last_read_line, count)
         focused = self.focused
         if isinstance(focused, PanelList):
             name = "Library" if isinstance(focused, LibraryPanel) else "Notes"
@@ -404,6 +411,15 @@ class ReaderScreen(Screen[None]):
     @on(DocumentView.Cleared)
     def _cleared(self) -> None:
         self.trail = None
+
+    def action_toggle_wrap(self) -> None:
+        self.view.action_toggle_wrap()
+
+    def action_wider(self) -> None:
+        self.view.action_wider()
+
+    def action_narrower(self) -> None:
+        self.view.action_narrower()
 
     def action_noop(self) -> None:
         """Keys documented for other places (ctrl+t acts inside the search bar)."""
