@@ -69,3 +69,24 @@ def module_dirs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def module_spawn(module_dirs: Path) -> Iterator[Spawn]:
     """Like `spawn`, for sessions kept open across the tests of a module."""
     yield from _started_in(module_dirs)
+
+
+SessionMaker = Callable[[], tuple[Spawn, Path]]
+
+
+@pytest.fixture(scope="module")
+def session_maker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SessionMaker]:
+    """Makes spawn functions, each with fresh data and cache folders (returned with it), for
+    sessions a module keeps across its tests; every terminal is closed at the module's end."""
+    all_started: list[list[Terminal]] = []
+
+    def make() -> tuple[Spawn, Path]:
+        dirs = tmp_path_factory.mktemp("e2e-session")
+        spawn, started = _spawner(dirs)
+        all_started.append(started)
+        return spawn, dirs
+
+    yield make
+    for started in all_started:
+        for terminal in started:
+            terminal.close()

@@ -10,8 +10,9 @@ import sys
 import threading
 import time
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import pyte
 from ptyprocess import PtyProcess
@@ -26,6 +27,8 @@ RESPONSE_SECONDS = float(os.environ.get("SEEDREADER_E2E_RESPONSE", "1.0"))
 """How soon the app must answer a key (the issue says within a second)."""
 
 HELP_TITLE = "seedreader — keys"
+
+T = TypeVar("T")
 
 KEYS: dict[str, bytes] = {
     "enter": b"\r",
@@ -116,6 +119,8 @@ class Terminal:
         self.raw = bytearray()
         self._pending = b""
         self._closed = False
+        self.last_output = time.monotonic()
+        """When the reader thread last fed output to the screen (time.monotonic())."""
         full_env = {
             **os.environ,
             "TERM": "xterm-256color",
@@ -166,6 +171,7 @@ class Terminal:
                     self._stream.feed(frame[:cut])
                 except Exception as error:  # noqa: BLE001 - a pyte bug must not hide the output
                     self.raw += f"\n[pyte failed: {error!r}]".encode()
+                self.last_output = time.monotonic()
                 self._changed.notify_all()
         with self._changed:
             self._closed = True
@@ -332,3 +338,102 @@ def misalignment(terminal: Terminal) -> list[str]:
     if len(columns) > 1:
         problems.append(f"overview bar at several columns (column: rows): {columns}")
     return problems
+
+
+# -- helpers of the key matrix (tests/e2e/test_keys.py)
+
+_TEXTUAL_NAMES: dict[str, bytes] = {
+    "colon": b":",
+    "slash": b"/",
+    "question_mark": b"?",
+    "left_square_bracket": b"[",
+    "right_square_bracket": b"]",
+    "exclamation_mark": b"!",
+    "full_stop": b".",
+    "comma": b",",
+    "minus": b"-",
+    "plus": b"+",
+    "equals_sign": b"=",
+    "less_than_sign": b"<",
+    "greater_than_sign": b">",
+}
+
+
+def key_bytes(name: str) -> bytes:
+    """What a terminal sends for the Textual key `name` ("j", "G", "colon", "ctrl+d", "pageup")."""
+    if name in KEYS:
+        return KEYS[name]
+    if name in _TEXTUAL_NAMES:
+        return _TEXTUAL_NAMES[name]
+    if len(name) == 1:
+        return name.encode()
+    match = re.fullmatch(r"ctrl\+([a-z])", name)
+    if match:
+        return bytes([ord(match.group(1)) - ord("a") + 1])
+    raise AssertionError(f"the test harness does not know how a terminal types {name!r}")
+
+
+def status_row(terminal: Terminal) -> str:
+    """The status bar as the last-but-one row of the screen (the footer is the last)."""
+    lines = terminal.screen_lines()
+    return lines[-2].strip() if len(lines) >= 2 else ""
+
+
+def background(terminal: Terminal, y: int, x: int) -> str:
+    """The background colour of one cell ("default" or a hex colour)."""
+    with terminal._lock:
+        return str(terminal.screen.buffer[y][x].bg)
+
+
+def send_when_shown(terminal: Terminal, text: str, data: bytes, timeout: float = 10.0) -> float:
+    """Send `data` as soon as `text` is on the screen; returns how long after the output that
+    showed it the keys were written (seconds)."""
+    terminal.wait_for(text, timeout)
+    shown = terminal.last_output
+    terminal.send(data)
+    return time.monotonic() - shown
+
+
+def wait_for_value(
+    terminal: Terminal,
+    read: Callable[[], T],
+    accept: Callable[[T], bool],
+    timeout: float,
+) -> tuple[bool, T]:
+    """Wait until `accept(read())` holds; returns whether it did and the last value read."""
+    deadline = time.monotonic() + timeout
+    value = read()
+    while not accept(value):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False, value
+        with terminal._changed:
+            if terminal._closed:
+                value = read()
+                return accept(value), value
+            terminal._changed.wait(min(remaining, 0.05))
+        value = read()
+    return True, value
+
+
+ESCAPE_GAP = 0.15
+"""How long after a lone Esc the next key waits: an Esc followed at once by a key reads as
+alt+key (so it does in every terminal application); a person's next key comes later."""
+
+_escaped_at: dict[int, float] = {}
+
+
+def type_keys(terminal: Terminal, *keys: str) -> None:
+    """Type keys given as Textual names ("j", "colon", "ctrl+t"), KEYS names or literal text,
+    keeping a lone Esc apart from the key after it."""
+    for key in keys:
+        try:
+            data = KEYS.get(key) or key_bytes(key)
+        except AssertionError:
+            data = key.encode()
+        wait = _escaped_at.pop(id(terminal), 0.0) + ESCAPE_GAP - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        terminal.send(data)
+        if data == KEYS["escape"]:
+            _escaped_at[id(terminal)] = time.monotonic()
