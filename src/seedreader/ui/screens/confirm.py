@@ -19,8 +19,8 @@ class ConfirmScreen(ModalScreen[bool]):
     """Shows a question and a full detail (such as an address) literally; returns the answer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "answer(False)", "No"),
-        Binding("y", "answer(True)", "Yes"),
+        Binding("escape,n", "answer(False)", "No", priority=True),
+        Binding("y", "answer(True)", "Yes", priority=True),
     ]
 
     def __init__(self, question: str, detail: str) -> None:

@@ -46,7 +46,7 @@ class FilterListScreen(TypeaheadScreen[ResultT]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Close"),
+        Binding("escape", "cancel", "Close", priority=True),
         Binding("down", "move(1)", "Down", show=False),
         Binding("up", "move(-1)", "Up", show=False),
     ]

@@ -24,7 +24,8 @@ class HelpScreen(ModalScreen[None]):
     """Every key, grouped; Esc, q or ? closes it; j/k, arrows and space scroll it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Close"),
+        # Priority: acted on as it arrives, so the keys typed next reach the reader, not this.
+        Binding("escape,q,question_mark", "dismiss", "Close", priority=True),
         Binding("j,down", "scroll(1)", "Down", show=False),
         Binding("k,up", "scroll(-1)", "Up", show=False),
         Binding("space,pagedown", "scroll(10)", "Page down", show=False),
@@ -45,11 +46,19 @@ class HelpScreen(ModalScreen[None]):
             )
             yield Static(id="help-keys")
 
+    def on_mount(self) -> None:
+        self._fit(self.size.width)
+
     def on_resize(self, event: Resize) -> None:
-        columns = 2 if event.size.width >= TWO_COLUMNS else 1
-        if columns != self._columns:
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        """One column or two, for the terminal's width (a resize can come before mounting)."""
+        keys = self.query("#help-keys")
+        columns = 2 if width >= TWO_COLUMNS else 1
+        if keys and columns != self._columns:
             self._columns = columns
-            self.query_one("#help-keys", Static).update(self._key_map(columns))
+            keys.first(Static).update(self._key_map(columns))
 
     def _key_map(self, columns: int) -> RenderableType:
         groups = list(self._groups.items())

@@ -272,11 +272,11 @@ class ReaderScreen(Screen[None]):
     @on(LibraryPanel.DocumentChosen)
     def _document_chosen(self, event: LibraryPanel.DocumentChosen) -> None:
         if self.open_document(event.index):
-            self.view.focus()
+            self.set_focus(self.view)
 
     @on(PanelList.Left)
     def _panel_left(self) -> None:
-        self.view.focus()
+        self.set_focus(self.view)
 
     # -- bars
 
@@ -356,7 +356,7 @@ class ReaderScreen(Screen[None]):
 
     def on_search_panel_hit_chosen(self, event: SearchPanel.HitChosen) -> None:
         self._origin = None
-        self.view.focus()
+        self.set_focus(self.view)
         self.trail = None
         self._chosen = event.hit
         self._go_to_hit(event.hit, remember=True)
@@ -379,7 +379,7 @@ class ReaderScreen(Screen[None]):
             self.view.move_cursor(cursor)
         self.view.set_current_match(None)
         self._apply_highlights()
-        self.view.focus()
+        self.set_focus(self.view)
 
     def watch_trail(self) -> None:
         self._apply_highlights()
@@ -434,7 +434,7 @@ class ReaderScreen(Screen[None]):
             sidebar.focus_list()
         elif sidebar.has_list_focus:
             sidebar.display = False
-            self.view.focus()
+            self.set_focus(self.view)
         else:
             sidebar.focus_list()
         self._remember("notes", "shown" if sidebar.display else "hidden")
@@ -450,7 +450,7 @@ class ReaderScreen(Screen[None]):
             self.notify("This note's text is gone from the document (detached); it is kept.")
             return
         self.view.move_cursor(event.placed.line, centre=True)
-        self.view.focus()
+        self.set_focus(self.view)
 
     def action_add_note(self) -> None:
         document = self.view.document
@@ -559,13 +559,13 @@ class ReaderScreen(Screen[None]):
 
     def action_toggle_library(self) -> None:
         shelf = self.shelf
-        if shelf.has_focus:
+        if self.focused is shelf:  # not has_focus: set a moment later, by an event
             shelf.display = False
-            self.view.focus()
+            self.set_focus(self.view)
         else:
             shelf.display = True
             shelf.show_current()
-            shelf.focus()
+            self.set_focus(shelf)
         self._remember("library", "shown" if shelf.display else "hidden")
 
     def action_pick_document(self) -> None:

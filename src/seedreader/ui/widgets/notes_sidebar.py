@@ -175,7 +175,7 @@ class NotesSidebar(ReportsWorkerErrors, Vertical):
     def target(self, cursor: int) -> PlacedNote | None:
         """The note an edit or delete acts on: the highlighted one while the list has the
         focus, else the one at the cursor, else the highlighted one if the sidebar shows."""
-        if self.display and self._list.has_focus:
+        if self.display and self.screen.focused is self._list:
             return self.selected
         return self.note_at(cursor) or (self.selected if self.display else None)
 
@@ -193,7 +193,7 @@ class NotesSidebar(ReportsWorkerErrors, Vertical):
 
     @property
     def has_list_focus(self) -> bool:
-        return self._list.has_focus
+        return self.screen.focused is self._list
 
     # -- changing notes (the editor is the screen's; saving is here)
 
