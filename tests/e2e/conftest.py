@@ -1,4 +1,5 @@
-"""Fixtures for the end-to-end suite: the installed app in a real pty, cleaned up after each test."""
+"""Fixtures for the end-to-end suite: the installed app in a real pty, cleaned up after each
+test."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import select
@@ -313,10 +314,8 @@ class Terminal:
     def close(self) -> None:
         """Kill the app if it still runs and release the pty."""
         self.kill()
-        try:
+        with contextlib.suppress(OSError):
             self.process.close(force=True)
-        except OSError:
-            pass
         self._reader.join(timeout=2)
 
 
