@@ -161,6 +161,7 @@ class SearchPanel(ReportsWorkerErrors, Vertical):
     def open(self, document: Document) -> None:
         """Show the panel over `document` with the query selected, ready to type."""
         self.scope_document = document
+        self.hits = []  # a new search starts from its first hit
         self.display = True
         query = self.query_one("#search-query", Input)
         # Focus now, not on the next loop turn: the keys typed right after `/` go here.
@@ -294,10 +295,14 @@ class SearchPanel(ReportsWorkerErrors, Vertical):
     def _show_results(self, generation: int, result: SearchResult) -> None:
         if generation != self._generation or not self.display:
             return  # an older query's results never replace a newer one's
-        self.hits = list(result.hits)
         options = self.query_one("#search-hits", OptionList)
-        options.clear_options()
-        options.add_options([Option(self._prompt(hit)) for hit in self.hits])
+        same = [(h.document.path, h.line) for h in result.hits] == [
+            (h.document.path, h.line) for h in self.hits
+        ]
+        self.hits = list(result.hits)
+        if not same:  # the same hits again (the query retyped): the reader keeps their place
+            options.clear_options()
+            options.add_options([Option(self._prompt(hit)) for hit in self.hits])
         count = Text(count_text(result, self.scope_all, self.index.size), style="bold")
         fuzzy = [
             term for term in (result.hits[0].terms if result.hits else ()) if term.kind == "fuzzy"
@@ -308,7 +313,7 @@ class SearchPanel(ReportsWorkerErrors, Vertical):
             words = ", ".join(f"{sanitize(s.word)} ({s.count})" for s in result.suggestions[:5])
             count.append(f"   did you mean: {words}", style="italic")
         self.query_one("#search-count", Static).update(count)
-        if self.hits:
+        if self.hits and not same:
             options.highlighted = 0
 
     def _prompt(self, hit: Hit) -> Text:
