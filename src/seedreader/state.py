@@ -50,6 +50,22 @@ class Place:
     """Lines the document had then."""
 
 
+def read_fraction(last_read: int, line_count: int) -> float:
+    """How far a document is read when line `last_read` (0-based) was the last one seen whole.
+
+    The one definition of "% read", for the status bar and the library alike: 1.0 only when
+    the last line has been on screen.
+    """
+    if line_count <= 0:
+        return 1.0
+    return min(max(last_read + 1, 0) / line_count, 1.0)
+
+
+def percent(fraction: float) -> int:
+    """A fraction as a whole percentage, rounded down: 100 only when it is all there."""
+    return int(fraction * 100 + 1e-9)
+
+
 def make_quote(text: str) -> str:
     """The quote that identifies a line: its start, whitespace squeezed."""
     return " ".join(text.split())[:QUOTE_LENGTH]

@@ -32,3 +32,13 @@ def test_an_unwritable_store_reports_and_goes_on(tmp_path: Path) -> None:
     state.remember("theme", "nord")  # no exception
     assert state.setting("theme") is None
     assert state.problem is not None
+
+
+def test_how_far_read_is_100_only_with_the_last_line() -> None:
+    from seedreader.state import percent, read_fraction
+
+    assert percent(read_fraction(198, 200)) == 99  # 199 of 200 lines: not rounded up
+    assert percent(read_fraction(199, 200)) == 100
+    assert percent(read_fraction(-1, 200)) == 0  # not even the first line whole
+    assert percent(read_fraction(0, 0)) == 100  # an empty document is all there
+    assert percent(read_fraction(500, 200)) == 100

@@ -34,7 +34,7 @@ from seedreader.ui.keys import (
 )
 from seedreader.ui.widgets.bars import StatusBar, TitleBar
 from seedreader.ui.widgets.document_view import DocumentView
-from seedreader.ui.widgets.library_panel import LibraryPanel, percent, read_fraction
+from seedreader.ui.widgets.library_panel import LibraryPanel
 from seedreader.ui.widgets.notes_sidebar import NotesSidebar
 from seedreader.ui.widgets.panel_list import PanelList
 
@@ -302,31 +302,15 @@ class ReaderScreen(Screen[None]):
             return
         position = f"{self.current + 1}/{len(self.library)}" if len(self.library) > 1 else ""
         self.query_one(TitleBar).show_title(document.name, position)
-        count = document.line_count
-        self.shelf.reading(self.current, view.last_read_line, count)
+        self.shelf.reading(self.current, view.last_read_line, document.line_count)
         focused = self.focused
         if isinstance(focused, PanelList):
             name = "Library" if isinstance(focused, LibraryPanel) else "Notes"
-            self.query_one(StatusBar).show_status([f"{name}: {focused.HINT}"])
-            return
-        if view.goto_buffer is not None:
-            prompt = f"Go to line: {view.goto_buffer}▏ (Enter to go, Esc to cancel)"
-            self.query_one(StatusBar).show_status([prompt])
-            return
-        parts = []
-        if count:
-            suffix = "" if document.is_indexed else "+"
-            parts.append(f"line {view.cursor + 1:,}/{count:,}{suffix}")
-            parts.append(f"{percent(read_fraction(view.last_read_line, count))}%")
+            parts = [f"{name}: {focused.HINT}"]
         else:
-            parts.append("empty")
-        parts.append(document.encoding)
-        if not view.wrap:
-            parts.append("wrap off")
-        if self.trail is not None:
-            parts.append(self.trail.label)
-        if view.indexing is not None:
-            parts.append(f"indexing {round(view.indexing * 100)}%")
+            parts = view.status_parts()
+            if self.trail is not None and view.goto_buffer is None:
+                parts.append(self.trail.label)
         self.query_one(StatusBar).show_status(parts)
 
     # -- search

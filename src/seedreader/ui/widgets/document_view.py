@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from seedreader.markdown import FormattedLine
 
 from seedreader.documents import Document, sanitize
+from seedreader.state import percent, read_fraction
 from seedreader.ui.keys import DOCUMENT_KEYS, bindings
 from seedreader.ui.widgets.worker_errors import ReportsWorkerErrors
 from seedreader.ui.wrap import wrap_ranges
@@ -774,6 +775,29 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         """The last line with a row on screen."""
         rows = self.screen_rows()
         return rows[-1].line if rows else self.top
+
+    def status_parts(self) -> list[str]:
+        """What the status bar says of the view: the go-to prompt, or the line, how far the
+        bottom of the screen is through the document, the encoding, wrapping, indexing."""
+        document = self.document
+        if document is None:
+            return []
+        if self.goto_buffer is not None:
+            return [f"Go to line: {self.goto_buffer}▏ (Enter to go, Esc to cancel)"]
+        count = document.line_count
+        parts = []
+        if count:
+            suffix = "" if document.is_indexed else "+"
+            parts.append(f"line {self.cursor + 1:,}/{count:,}{suffix}")
+            parts.append(f"{percent(read_fraction(self.last_read_line, count))}%")
+        else:
+            parts.append("empty")
+        parts.append(document.encoding)
+        if not self.wrap:
+            parts.append("wrap off")
+        if self.indexing is not None:
+            parts.append(f"indexing {round(self.indexing * 100)}%")
+        return parts
 
     @property
     def last_read_line(self) -> int:

@@ -17,7 +17,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from seedreader.documents import Document, Library, sanitize
-from seedreader.state import Place, ReadingState, find_place, make_quote
+from seedreader.state import Place, ReadingState, find_place, make_quote, percent, read_fraction
 from seedreader.ui.widgets.panel_list import PanelList
 
 
@@ -31,22 +31,6 @@ class LibraryEntry:
     lines: int | None
     read: float
     """Fraction read, 0..1."""
-
-
-def read_fraction(last_read: int, line_count: int) -> float:
-    """How far a document is read when line `last_read` (0-based) was the last one seen whole.
-
-    The one definition of "% read", for the status bar and the library alike: 1.0 only when
-    the last line has been on screen.
-    """
-    if line_count <= 0:
-        return 1.0
-    return min(max(last_read + 1, 0) / line_count, 1.0)
-
-
-def percent(fraction: float) -> int:
-    """A fraction as a whole percentage, rounded down: 100 only when it is all there."""
-    return int(fraction * 100 + 1e-9)
 
 
 def labels_of(library: Library) -> dict[Path, str]:
