@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -527,8 +528,19 @@ def page(c: Case, step: int) -> None:
         c.check(view.top <= ref.bottom + 1, f"no line skipped: the page starts at {view.top}")
     else:
         c.check(view.bottom >= ref.top - 1, f"no line skipped: the page ends at {view.bottom}")
-    c.check(view.top <= view.line <= view.bottom, "the cursor stays on screen")
+    c.check(cursor_settles_on_screen(c), "the cursor stays on screen")
     c.back("g")
+
+
+def cursor_settles_on_screen(c: Case) -> bool:
+    """The status bar is drawn a frame after the text it describes: wait for both."""
+    ok, _ = wait_for_value(
+        c.terminal,
+        lambda: view_of(c.terminal),
+        lambda v: None not in (v.top, v.line, v.bottom) and v.top <= v.line <= v.bottom,  # type: ignore[operator]
+        WAIT,
+    )
+    return ok
 
 
 def half_page(c: Case, step: int) -> None:
@@ -545,7 +557,7 @@ def half_page(c: Case, step: int) -> None:
         **ANYWHERE,
     )
     assert view.top is not None and view.line is not None and view.bottom is not None
-    c.check(view.top <= view.line <= view.bottom, "the cursor stays on screen")
+    c.check(cursor_settles_on_screen(c), "the cursor stays on screen")
     c.back("g")
 
 
@@ -1637,7 +1649,13 @@ def test_theme_is_remembered_and_marked(spawn: Spawn, corpus: Path, size: str) -
     # Measured once the palette is gone: while it is open it dims the screen behind it.
     first.wait_gone("Search for themes", WAIT)
     first.wait_until(lambda _: background(first, 0, 1) != before, WAIT, "the theme applied")
+    # The dimming fades out over a few frames: the theme's colour is the one that stays.
     chosen = background(first, 0, 1)
+    for _ in range(20):
+        time.sleep(0.25)
+        if (now := background(first, 0, 1)) == chosen:
+            break
+        chosen = now
     first.send(b"\x10")
     first.wait_for("Search for commands", WAIT)
     type_keys(first, "theme", "enter")
