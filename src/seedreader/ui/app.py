@@ -109,6 +109,8 @@ class ReaderApp(App[None]):
                     return
                 if screen.take_key(event.key, event.character):
                     return
+                if await screen.run_key(event.key):
+                    return
         await super().on_event(event)
 
     async def on_reader_screen_ready(self) -> None:

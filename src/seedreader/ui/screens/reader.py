@@ -200,6 +200,22 @@ class ReaderScreen(Screen[None]):
             view.goto_key(key, character)
         return True
 
+    async def run_key(self, key: str) -> bool:
+        """In reading mode, act on a bound key at once (see `ReaderApp.on_event`).
+
+        Textual acts on most keys only once they have bubbled up from the focused widget,
+        a few loop turns later, while the keys that open things act as they arrive: typed
+        together (`k:240` Enter), they could act out of order. Reading keys are acted on here
+        in the order they were typed. Returns False for a key the reader does not bind.
+        """
+        if self.focused is not self.view:
+            return False
+        active = self.active_bindings.get(key)
+        if active is None or not active.enabled:
+            return False
+        await self.app.run_action(active.binding.action, active.node)
+        return True
+
     def on_resize(self, event: Resize) -> None:
         small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
         self.set_class(small, "-too-small")
