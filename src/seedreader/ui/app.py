@@ -10,7 +10,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from seedreader.documents import Document, Library
+from seedreader.documents import Document, Library, sanitize
 from seedreader.lazy_index import LazyIndex
 from seedreader.state import ReadingState
 from seedreader.ui.screens.reader import ReaderScreen
@@ -59,7 +59,8 @@ class ReaderApp(App[None]):
         self.library = Library(documents)
         self.data_dir = data_dir
         self.reading_state = ReadingState(data_dir)
-        self.notes_store, problems = _open_notes(data_dir)
+        self.notes_store: NotesStore | None = None
+        """Opened once the first frame is on screen (see `on_reader_screen_ready`)."""
         self.search_index = LazyIndex(self.library.documents)
         self.is_quitting = False
         """Set once quitting has begun: keys that arrive after it are ignored."""
@@ -69,19 +70,13 @@ class ReaderApp(App[None]):
         if skipped_binary:
             plural = "s" if skipped_binary != 1 else ""
             messages.append(f"Skipped {skipped_binary} binary file{plural}.")
-        self._messages = messages + problems
+        self._messages = messages
         theme = self.reading_state.setting("theme")
         if theme and theme in self.available_themes:
             self.theme = theme
 
     def get_default_screen(self) -> Screen[None]:
-        return ReaderScreen(
-            self.library,
-            self.reading_state,
-            self.notes_store,
-            self.search_index,
-            self._messages,
-        )
+        return ReaderScreen(self.library, self.reading_state, self.search_index, self._messages)
 
     def watch_theme(self, theme: str) -> None:
         if theme != self.reading_state.setting("theme"):
@@ -113,8 +108,16 @@ class ReaderApp(App[None]):
                     return
         await super().on_event(event)
 
-    async def on_reader_screen_ready(self) -> None:
-        """The reader has every part: act on the keys typed meanwhile, in order."""
+    async def on_reader_screen_ready(self, event: ReaderScreen.Ready) -> None:
+        """The reader has every part: hand it the notes, then act on the keys typed meanwhile,
+        in order. The notes store (and the anchoring code it imports) is opened only now, so
+        the first frame does not wait for it."""
+        screen = event.screen
+        self.notes_store, problems = _open_notes(self.data_dir)
+        screen.attach_notes(self.notes_store)
+        for problem in problems:
+            self.notify(sanitize(problem), severity="warning", markup=False, timeout=10)
+        screen.is_ready = True
         early, self._early_keys = self._early_keys, []
         for key in early:
             await self.on_event(key)

@@ -72,14 +72,14 @@ class ReaderScreen(Screen[None]):
         self,
         library: Library,
         state: ReadingState,
-        notes: NotesStore | None,
         index: LazyIndex,
         messages: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.library = library
         self.state = state
-        self.notes_store = notes
+        self.notes_store: NotesStore | None = None
+        """Handed down by the app once the first frame is on screen (`attach_notes`)."""
         self.index = index
         self.current: int | None = None
         """Index of the document on screen."""
@@ -93,7 +93,11 @@ class ReaderScreen(Screen[None]):
         """Every part is mounted (the search bar and the footer come after the first frame)."""
 
     class Ready(Message):
-        """Every part is mounted: keys typed before now can be acted on (see ReaderApp)."""
+        """Every part is mounted; the app hands down the notes and sets `is_ready`."""
+
+        def __init__(self, screen: ReaderScreen) -> None:
+            super().__init__()
+            self.screen = screen
 
     def compose(self) -> ComposeResult:
         # The search bar and the footer are mounted after the first frame (the document's
@@ -102,7 +106,7 @@ class ReaderScreen(Screen[None]):
         with Horizontal(id="main"):
             yield LibraryPanel(self.library, self.state, id="library")
             yield DocumentView(id="document")
-            yield NotesSidebar(self.notes_store, id="notes-sidebar")
+            yield NotesSidebar(None, id="notes-sidebar")
         yield StatusBar(id="status-bar")
         # Holds the footer's row until the footer comes: the pane has its final height from
         # the first frame, so the figures on screen do not change under the reader.
@@ -171,8 +175,7 @@ class ReaderScreen(Screen[None]):
             self.notify(sanitize(message), markup=False, timeout=6)
         if self.state.problem:
             self.notify(sanitize(self.state.problem), severity="warning", markup=False)
-        self.is_ready = True
-        self.post_message(self.Ready())
+        self.post_message(self.Ready(self))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if getattr(self.app, "is_quitting", False):
@@ -183,6 +186,12 @@ class ReaderScreen(Screen[None]):
 
         # Typed into the search box, the keys that open things are letters there.
         return not isinstance(self.focused, (Input, TextArea))
+
+    def attach_notes(self, store: NotesStore | None) -> None:
+        """The notes store, opened by the app after the first frame."""
+        self.notes_store = store
+        self.notes.store = store
+        self.notes.reload()
 
     def take_key(self, key: str, character: str | None) -> bool:
         """Keys of the go-to prompt, taken in the order they arrive (see `ReaderApp.on_event`).
