@@ -243,3 +243,17 @@ async def test_how_far_read_survives_moving_back_and_switching(make_app, tmp_pat
         await pilot.press("G", "g", "right_square_bracket", "left_square_bracket")
         shelf = reader(app).query_one(LibraryPanel)
         assert "100% read" in str(shelf.get_option_at_index(0).prompt)
+
+
+async def test_escape_and_a_letter_read_together_are_both_acted_on(
+    make_app, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(*library(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark", "alt+s")  # Esc closes the help, s opens the notes
+        await pilot.pause()
+        assert reader(app) is app.screen and isinstance(app.focused, NotesList)
+        await pilot.press("alt+L")  # Esc leaves the notes, L takes the focus to the library
+        await pilot.pause()
+        assert isinstance(app.focused, LibraryPanel)

@@ -41,6 +41,18 @@ def _open_notes(data_dir: Path) -> tuple[NotesStore | None, list[str]]:
     return store, list(store.warnings)
 
 
+def _escape_then_key(key: str) -> tuple[events.Key, events.Key] | None:
+    """`alt+s` (or `alt+shift+s`) as the two keys Esc and `s` (`S`); None for other keys."""
+    name = key.removeprefix("alt+")
+    if name == key:
+        return None
+    if name.startswith("shift+") and len(name) == len("shift+") + 1:
+        name = name.removeprefix("shift+").upper()
+    if len(name) != 1 or not name.isalnum():
+        return None
+    return events.Key("escape", "\x1b"), events.Key(name, name)
+
+
 class ReaderApp(App[None]):
     """seedreader's app; documents and folders come in through the constructor."""
 
@@ -93,6 +105,18 @@ class ReaderApp(App[None]):
         )
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            split = _escape_then_key(event.key)
+            if split is not None:
+                # ESC and a letter read together (typed quickly, or over a slow link) is alt+
+                # letter to a terminal; the reader binds no alt keys, so it was meant as Esc
+                # and then the letter.
+                for key in split:
+                    await self.on_event(key)
+                return
+        await self._on_key_event(event)
+
+    async def _on_key_event(self, event: events.Event) -> None:
         # The one place keys are seen in the order they were typed: a key handled by a
         # widget is queued behind the ones before it, so the go-to prompt decides here, and
         # keys typed while the reader is still mounting its parts wait for them.

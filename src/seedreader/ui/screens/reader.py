@@ -210,18 +210,21 @@ class ReaderScreen(Screen[None]):
         return True
 
     async def run_key(self, key: str) -> bool:
-        """In reading mode, act on a bound key at once (see `ReaderApp.on_event`).
+        """In reading mode or a side panel, act on a bound key at once (see `ReaderApp.on_event`).
 
         Textual acts on most keys only once they have bubbled up from the focused widget,
         a few loop turns later, while the keys that open things act as they arrive: typed
         together (`k:240` Enter), they could act out of order. Reading keys are acted on here
         in the order they were typed. Returns False for a key the reader does not bind.
         """
-        if self.focused is not self.view:
-            return False
+        if self.focused is not self.view and not isinstance(self.focused, PanelList):
+            return False  # a text field (the search box) takes its keys as text
         active = self.active_bindings.get(key)
         if active is None or not active.enabled:
             return False
+        if isinstance(active.node, PanelList) and active.binding.action == "leave":
+            self.set_focus(self.view)  # now, not when the panel's message arrives
+            return True
         await self.app.run_action(active.binding.action, active.node)
         return True
 
