@@ -137,6 +137,9 @@ def _make_sanitize_table() -> dict[int, str]:
         table[code] = "\u200c"
     for code in range(0x1F1E6, 0x1F200):
         table[code] = chr(ord("A") + code - 0x1F1E6)
+    # Lone surrogates (a file name's undecodable bytes) cannot be written to a terminal.
+    for code in range(0xD800, 0xE000):
+        table[code] = "\ufffd"
     return table
 
 
