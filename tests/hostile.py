@@ -31,6 +31,23 @@ HOSTILE_TEXT: dict[str, bytes] = {
     "wide.txt": "\u65e5\u672c\u8a9e\u306e\u6587\u7ae0 emoji \U0001f600\U0001f680 mixed ok\n".encode(
         "utf-8"
     ),
+    # Invisible characters: tag characters spelling hidden text, zero-width and bidi controls,
+    # a BOM mid-line, C1 controls, soft hyphen, variation selector, Hangul filler, joiners.
+    "invisible.txt": (
+        "tags:"
+        + "".join(chr(0xE0000 + ord(ch)) for ch in "hidden instructions")
+        + ":end zw\u200bsp bidi\u202eRTL\u202c bom\ufeffhere nel\x85csi\x9b"
+        " soft\u00adhyphen vs\ufe0fsel fill\u3164er zw\u200cnj zw\u200dj mvs\u180esep\n"
+    ).encode("utf-8"),
+    "tabs-wide.txt": "\u65e5\u672c\tafter wide\te\u0301\tafter combining\n".encode("utf-8"),
+    "shift-jis.txt": (
+        "\u543e\u8f29\u306f\u732b\u3067\u3042\u308b\u3002\u540d\u524d\u306f\u307e\u3060"
+        "\u7121\u3044\u3002\u3069\u3053\u3067\u751f\u308c\u305f\u304b\u3068\u3093\u3068"
+        "\u898b\u5f53\u304c\u3064\u304b\u306c\u3002\n"
+    ).encode("shift_jis")
+    * 3,
+    "utf32-bom.txt": "\ufeffUTF-32 with a BOM, twice: caf\u00e9\n".encode("utf-32"),
+    "encoded-surrogates.txt": b"before \xed\xa0\x80\xed\xb0\x80 caf\xc3\xa9 after\n",
 }
 
 

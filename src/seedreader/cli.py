@@ -11,8 +11,8 @@ import sys
 from collections.abc import Sequence
 
 from seedreader import __version__
-from seedreader.cli_common import Parser, error, skipped_other_line
-from seedreader.documents import DocumentError, ScanResult, scan_paths
+from seedreader.cli_common import Parser, error, follow_option, nothing_to_read
+from seedreader.documents import DocumentError, scan_paths
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,8 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="files or folders to open (folders recursively); default: the current folder",
+        help="files or folders to open (folders recursively, never leaving them unless "
+        "--follow); default: the current folder",
     )
+    follow_option(parser)
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
@@ -75,19 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _read(argv: list[str]) -> int:
     options = build_parser().parse_args(argv)
     paths = options.paths or ["."]
-    try:
-        scan = scan_paths(paths)
-    except DocumentError as exc:
-        return error(str(exc))
+    scan = scan_paths(paths, follow=options.follow)
     if not scan.documents:
-        skipped = []
-        if scan.skipped_binary:
-            skipped.append(f"{scan.skipped_binary} binary files skipped")
-        if scan.skipped_other:
-            plural = "s" if scan.skipped_other != 1 else ""
-            skipped.append(f"{scan.skipped_other} other file{plural} skipped")
-        detail = f" ({'; '.join(skipped)})" if skipped else ""
-        return error(f"no readable document in {' '.join(paths)}{detail}")
+        return nothing_to_read(scan, paths)
     if len(scan.documents) == 1:
         # A single file named directly: report a binary or unreadable file before any UI.
         try:
@@ -104,20 +96,11 @@ def _read(argv: list[str]) -> int:
     app = ReaderApp(
         scan.documents,
         data_dir=directory,
-        skipped_binary=scan.skipped_binary,
-        scan_errors=_start_messages(scan),
+        skipped=scan.skipped,
+        notices=scan.notices,
     )
     app.run()
     return app.return_code or 0
-
-
-def _start_messages(scan: ScanResult) -> list[str]:
-    """What the reader shows at start-up about the scan (binary files are counted by the app)."""
-    messages = list(scan.errors or [])
-    skipped = skipped_other_line(scan)
-    if skipped:
-        messages.append(skipped)
-    return messages
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""What every shell command shares: the one-line error, its exit status and the parser class.
+"""What every shell command shares: the one-line error, its exit status, the parser class and
+the report of a folder scan.
 
 It lives apart from `cli` so that `cli_search` and `cli_notes` need not import `cli`, which
 imports them (lazily) to dispatch: no import cycle.
@@ -7,10 +8,13 @@ imports them (lazily) to dispatch: no import cycle.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Sequence
 from typing import NoReturn
 
-from seedreader.documents import ScanResult, sanitize
+from seedreader.documents import DEVICE, FIFO, SOCKET, ScanResult, count_skipped, sanitize
+from seedreader.pathnames import show_path
 
 EXIT_ERROR = 2
 
@@ -28,16 +32,49 @@ class Parser(argparse.ArgumentParser):
         raise SystemExit(error(f"{message} (see --help)"))
 
 
-def skipped_other_line(scan: ScanResult) -> str | None:
-    """One line on the entries a scan passed over as neither a document nor a binary file.
+def follow_option(parser: argparse.ArgumentParser) -> None:
+    """Add `--follow` to a command that scans folders."""
+    parser.add_argument(
+        "--follow",
+        action="store_true",
+        help="follow symbolic links to folders, and to files outside the folder (by default a "
+        "folder scan never leaves the folder); loops are detected",
+    )
 
-    `ScanResult.skipped_other` counts files whose name is not of a text type (`.png`, `.pdf`),
-    entries that are not regular files (pipes, sockets, devices) and entries that could not be
-    examined; None when there were none.
+
+def skipped_line(scan: ScanResult) -> str | None:
+    """One line counting what a scan passed over, by reason; None when it passed over nothing.
+
+    For example "skipped 4 entries: 2 symlink loops, 1 FIFO (named pipe), 1 outside the folder".
     """
-    count = scan.skipped_other
-    if not count:
+    total = len(scan.skipped)
+    if not total:
         return None
-    if count == 1:
-        return "Skipped 1 file that is not a text document or not a regular file."
-    return f"Skipped {count} files that are not text documents or not regular files."
+    return f"skipped {total} {'entry' if total == 1 else 'entries'}: {count_skipped(scan.skipped)}"
+
+
+def report_scan(scan: ScanResult) -> None:
+    """Tell, on stderr, what a scan passed over (one line) and any notice it has."""
+    for notice in scan.notices:
+        error(notice)
+    line = skipped_line(scan)
+    if line:
+        error(line)
+
+
+def nothing_to_read(scan: ScanResult, paths: Sequence[str]) -> int:
+    """The one-line error when a scan found no document; returns exit code 2.
+
+    A single path named on the command line that was skipped is named with its reason
+    ("notes.txt: symlink loop"); otherwise the line says what was passed over.
+    """
+    named = {os.path.abspath(p) for p in paths}
+    if len(scan.skipped) == 1 and not scan.notices and str(scan.skipped[0].path) in named:
+        entry = scan.skipped[0]
+        special = entry.reason in (FIFO, SOCKET, DEVICE)
+        return error(
+            f"{show_path(entry.path)}: {entry.reason}" + (special * ", not a regular file")
+        )
+    where = " ".join(show_path(p) for p in paths)
+    line = skipped_line(scan)
+    return error(f"no readable document in {where}" + (f"; {line}" if line else ""))

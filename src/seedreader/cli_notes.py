@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from seedreader.cli_common import Parser, error
+from seedreader.cli_common import Parser, error, follow_option, report_scan
 from seedreader.documents import Document, DocumentError, open_document, sanitize, scan_paths
 from seedreader.export import (
     MISSING,
@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="show notes, where they are now in their documents")
     listing.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: all)")
     listing.add_argument("--json", action="store_true", help="print one JSON array of notes")
+    follow_option(listing)
     _data_dir_option(listing, argparse.SUPPRESS)
 
     add = commands.add_parser("add", help="add a note to lines of a document")
@@ -110,12 +111,16 @@ def main(argv: list[str]) -> int:
 # --- list ----------------------------------------------------------------------------------------
 
 
-def _located_for_paths(store: NotesStore, paths: list[str]) -> list[Located]:
+def _located_for_paths(store: NotesStore, paths: list[str], follow: bool) -> list[Located]:
     """Notes of the documents under `paths`, plus those stored for paths there that are gone."""
     result: list[Located] = []
     seen: set[str] = set()
     present = [p for p in paths if os.path.exists(p)]
-    documents: list[Document] = scan_paths(present).documents if present else []
+    documents: list[Document] = []
+    if present:
+        scan = scan_paths(present, follow=follow)
+        report_scan(scan)
+        documents = scan.documents
     for document in documents:
         try:
             placed = store.notes_for(document)
@@ -149,7 +154,11 @@ def _shorten(text: str, width: int) -> str:
 
 
 def _list(store: NotesStore, options: argparse.Namespace) -> int:
-    located = _located_for_paths(store, options.paths) if options.paths else _located_all(store)
+    located = (
+        _located_for_paths(store, options.paths, options.follow)
+        if options.paths
+        else _located_all(store)
+    )
     placed = [item.placed for item in located]
     if options.json:
         # To a terminal every non-ASCII character is escaped, so nothing in a note can drive it.

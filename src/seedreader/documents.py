@@ -12,15 +12,18 @@ be fetched with one small read; it runs in the background while the first lines 
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import os
 import re
 import stat
 import threading
+import unicodedata
 from bisect import bisect_right
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
@@ -30,7 +33,10 @@ __all__ = [
     "DocumentError",
     "Library",
     "ScanResult",
+    "Skipped",
+    "count_skipped",
     "decode_bytes",
+    "expand_tabs",
     "is_binary",
     "join_lines",
     "open_document",
@@ -85,7 +91,7 @@ def split_lines(text: str) -> list[str]:
         lines.pop()
     if "\t" in text:
         # Line by line: str.expandtabs over a whole text costs twice as much where tabs abound.
-        lines = [line.expandtabs(TAB_SIZE) if "\t" in line else line for line in lines]
+        lines = [_expand_line(line) if "\t" in line else line for line in lines]
     return lines
 
 
@@ -93,14 +99,113 @@ def join_lines(text: str, expand_tabs: bool = True) -> str:
     """The lines of `text` (as `split_lines` cuts them) joined with LF, in one string.
 
     Cheaper than joining `split_lines(text)` when there is much text: no list of lines. With
-    `expand_tabs` False, tabs are left for the caller (`expandtabs(TAB_SIZE)` on a line, or on
+    `expand_tabs` False, tabs are left for the caller (`documents.expand_tabs` on a line, or on
     lines joined with LF, gives the line), who may need only some of the text expanded.
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.removesuffix("\n")
-    # The column of a tab stop counts from the last LF, as if each line were expanded alone.
-    return text.expandtabs(TAB_SIZE) if expand_tabs and "\t" in text else text
+    return _expand_tabs(text) if expand_tabs else text
+
+
+def _expand_tabs(text: str) -> str:
+    """Tabs replaced by spaces up to the next tab stop, every `TAB_SIZE` terminal cells.
+
+    The column of a tab stop counts from the last LF, as if each line were expanded alone, and
+    in cells as the line is drawn (sanitized): a wide character takes two, a combining mark
+    none, so a tab after "日本" or "é" (e and U+0301) still lands on column 8 of the screen.
+    """
+    if "\t" not in text:
+        return text
+    if text.isascii():
+        return text.expandtabs(TAB_SIZE)  # one cell a character (controls show as one symbol)
+    if "\n" not in text:
+        return _expand_line(text)
+    return "\n".join(_expand_line(line) if "\t" in line else line for line in text.split("\n"))
+
+
+expand_tabs = _expand_tabs
+
+
+def _expand_line(line: str) -> str:
+    if line.isascii():
+        return line.expandtabs(TAB_SIZE)
+    parts = line.split("\t")
+    out: list[str] = []
+    cells = 0
+    for part in parts[:-1]:
+        cells += len(part) if part.isascii() else sum(map(_char_cells, part))
+        pad = TAB_SIZE - cells % TAB_SIZE
+        out += (part, " " * pad)
+        cells += pad
+    out.append(parts[-1])
+    return "".join(out)
+
+
+# Cell widths where Python's Unicode data (14.0 in Python 3.11) is older than Rich's (17.0):
+_WIDE_SINCE_14 = (
+    # Wide since Unicode 16: trigrams, digrams, hexagrams, tetragrams, counting rods.
+    *((0x2630, 0x2637), (0x268A, 0x268F), (0x4DC0, 0x4DFF), (0x1D300, 0x1D356)),
+    *((0x1D360, 0x1D376),),
+    # Wide characters assigned since 14.0 (CJK strokes and description characters, Tangut,
+    # Khitan, kana, emoji such as U+1FA75 light blue heart and U+1FAE8 shaking face).
+    *((0x2FFC, 0x2FFF), (0x31E4, 0x31E5), (0x31EF, 0x31EF), (0x16FF2, 0x16FF6)),
+    *((0x187F8, 0x187FF), (0x18CFF, 0x18CFF), (0x18D09, 0x18D1E), (0x18D80, 0x18DF2)),
+    *((0x1B132, 0x1B132), (0x1B155, 0x1B155), (0x1F6D8, 0x1F6D8), (0x1F6DC, 0x1F6DC)),
+    *((0x1FA75, 0x1FA77), (0x1FA87, 0x1FA8A), (0x1FA8E, 0x1FA8F), (0x1FAAD, 0x1FAAF)),
+    *((0x1FABB, 0x1FABF), (0x1FAC6, 0x1FAC6), (0x1FAC8, 0x1FAC8), (0x1FACD, 0x1FACF)),
+    *((0x1FADA, 0x1FADC), (0x1FADF, 0x1FADF), (0x1FAE8, 0x1FAEA), (0x1FAEF, 0x1FAEF)),
+    *((0x1FAF7, 0x1FAF8),),
+)
+_ZERO_SINCE_14 = (
+    # Combining marks assigned since 14.0 (Arabic, Kannada, Lao, Kawi, Tulu-Tigalari, ...).
+    *((0x897, 0x897), (0xCF3, 0xCF3), (0xECE, 0xECE), (0x1ACF, 0x1ADD), (0x1AE0, 0x1AEB)),
+    *((0x10D69, 0x10D6D), (0x10EFA, 0x10EFF), (0x11241, 0x11241), (0x113B8, 0x113C0)),
+    *((0x113C2, 0x113C2), (0x113C5, 0x113C5), (0x113C7, 0x113CA), (0x113CC, 0x113D0)),
+    *((0x113D2, 0x113D2), (0x113E1, 0x113E2), (0x11B60, 0x11B67), (0x11F00, 0x11F01)),
+    *((0x11F03, 0x11F03), (0x11F34, 0x11F3A), (0x11F3E, 0x11F42), (0x11F5A, 0x11F5A)),
+    *((0x13439, 0x13440), (0x13447, 0x13455), (0x1611E, 0x1612F), (0x1E08F, 0x1E08F)),
+    *((0x1E4EC, 0x1E4EF), (0x1E5EE, 0x1E5EF), (0x1E6E3, 0x1E6E3), (0x1E6E6, 0x1E6E6)),
+    *((0x1E6EE, 0x1E6EF), (0x1E6F5, 0x1E6F5)),
+)
+_WIDE_UNASSIGNED = (
+    *((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FFFD)),
+    *((0x30000, 0x3FFFD),),
+)
+"""Blocks whose unassigned code points are wide (EastAsianWidth.txt)."""
+_PREPENDED = frozenset(
+    map(chr, [*range(0x600, 0x606), 0x6DD, 0x70F, 0x890, 0x891, 0x8E2, 0x110BD, 0x110CD])
+)
+"""Format characters drawn with a cell of their own (prepended concatenation marks)."""
+
+
+def _within(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(first <= code <= last for first, last in ranges)
+
+
+@lru_cache(maxsize=8192)
+def _char_cells(char: str) -> int:
+    """Cells a character takes on screen once sanitized, as Rich (and wcwidth) measure it.
+
+    The core cannot ask Rich, so this follows the Unicode data the same way: wide and
+    fullwidth characters take two cells; combining marks (spacing ones too), conjoining Hangul
+    vowels and finals and format characters none. Tests compare it with Rich over all of
+    Unicode.
+    """
+    shown = _SANITIZE.get(ord(char), char)
+    code = ord(shown)
+    category = unicodedata.category(shown)
+    if category in ("Mn", "Me", "Mc") or (category == "Cf" and shown not in _PREPENDED):
+        return 0
+    if 0x1160 <= code <= 0x11FF or 0xD7B0 <= code <= 0xD7FF:
+        return 0
+    if category == "Cn":  # unassigned in Python's data, which calls them all fullwidth
+        if _within(code, _ZERO_SINCE_14):
+            return 0
+        return 2 if _within(code, _WIDE_UNASSIGNED) or _within(code, _WIDE_SINCE_14) else 1
+    if unicodedata.east_asian_width(shown) in ("W", "F"):
+        return 2
+    return 2 if _within(code, _WIDE_SINCE_14) else 1
 
 
 def _count_breaks(data: bytes) -> int:
@@ -113,28 +218,95 @@ def _count_breaks(data: bytes) -> int:
 
 # --- sanitizing ------------------------------------------------------------------------------
 
+# What `sanitize` draws in place of each character that must not reach the terminal as it is.
+# Every stand-in is one character (columns in the sanitized text are columns in the text) that
+# Rich and terminals (xterm, VTE, tmux, pyte) measure alike, one cell unless noted:
+#
+#   what                                              code points              shown as
+#   C0 controls (ESC, BEL, NUL, ...), DEL             U+0000-001F, U+007F      ␀ ... ␟, ␡
+#   C1 controls (CSI, OSC, NEL, ...)                  U+0080-009F              ␦
+#   zero-width space                                  U+200B                   ␣
+#   zero-width non-joiner                             U+200C                   ¦
+#   zero-width joiner                                 U+200D                   ‿
+#   byte order mark (zero-width no-break space),
+#     word joiner                                     U+FEFF, U+2060           ⍽
+#   bidi marks, embeddings, overrides, isolates       U+061C, U+200E-200F,     ⇆
+#                                                     U+202A-202E, U+2066-2069
+#   line and paragraph separators                     U+2028-2029              ↵
+#   soft hyphen                                       U+00AD                   ¬
+#   variation selectors (VS1-256, Mongolian FVS)      U+FE00-FE0F, U+E0100-E01EF,
+#                                                     U+180B-180D, U+180F      ⋄
+#   Hangul fillers                                    U+115F-1160, U+3164,     ▯
+#                                                     U+FFA0
+#   tag characters (hidden ASCII text)                U+E0021-E007E            Ａ ... ～ (2 cells)
+#                                                     U+E0020 (tag space)      ␠
+#   every other default-ignorable code point (CGJ,
+#     Mongolian vowel separator, invisible math
+#     operators, language and cancel tags, ...),
+#     interlinear annotation marks                    see _IGNORABLE           ⍰
+#   emoji skin-tone modifiers                         U+1F3FB-1F3FF            ⬜🟨🟧🟫⬛ (2 cells)
+#   regional indicators (flags)                       U+1F1E6-1F1FF            A ... Z
+#   lone surrogates                                   U+D800-DFFF              � (as bad bytes)
+#
+# U+FFFD is left to what could not be decoded. The joiner gets a visible form rather than being
+# kept: after U+200D, tmux (3.3 and later) and Rich put the next character into the joiner's
+# cell, while xterm, VTE and pyte draw it in cells of its own, so no row holding a joiner before
+# a character lines up in every terminal. Variation selectors (VS16 widens a character in Rich
+# and tmux, not in xterm or pyte), skin tones (no cell in Rich, two in terminals) and regional
+# indicators (one cell in Rich, two in terminals) are replaced for the same reason.
+
+_IGNORABLE: list[tuple[int, int]] = [
+    # Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt), whole.
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+]
+
 
 def _make_sanitize_table() -> dict[int, str]:
     table: dict[int, str] = {}
+    for first, last in _IGNORABLE:
+        for code in range(first, last + 1):
+            table[code] = "\u2370"  # ⍰, unless a more telling form follows
     for code in range(0x20):
         table[code] = chr(0x2400 + code)  # ␀ .. ␟ (ESC becomes ␛)
     table[0x7F] = "\u2421"  # ␡
     for code in range(0x80, 0xA0):
-        table[code] = "\ufffd"  # C1 controls (CSI, OSC, ...) as the replacement character
-    # Invisible characters that reorder or hide text (bidi overrides and isolates, zero-width
-    # space, word joiner, BOM, line/paragraph separators, interlinear annotations): shown as a
-    # visible mark so the screen never shows text in another order than the file has.
-    # ZWNJ and ZWJ stay: scripts and emoji need them.
-    for code in [0x061C, 0x200B, 0x200E, 0x200F, 0x2028, 0x2029, 0xFEFF, 0xFFF9, 0xFFFA, 0xFFFB]:
-        table[code] = "\ufffd"
-    for code in [*range(0x202A, 0x202F), *range(0x2060, 0x2065), *range(0x2066, 0x206A)]:
-        table[code] = "\ufffd"
-    # Characters that join others into one cluster, which Rich measures as one glyph while
-    # terminals that count code points draw wider, so a row would overflow: the joiner,
-    # emoji presentation (VS16) and skin tones become a zero-width non-joiner, and flag
-    # letters become the plain letters they stand for ("🇺🇸" shows as "US").
-    for code in [0x200D, 0xFE0F, *range(0x1F3FB, 0x1F400)]:
-        table[code] = "\u200c"
+        table[code] = "\u2426"  # ␦
+    table[0x200B] = "\u2423"  # ␣
+    table[0x200C] = "\u00a6"  # ¦
+    table[0x200D] = "\u203f"  # ‿
+    table[0x2060] = table[0xFEFF] = "\u237d"  # ⍽
+    for code in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]:
+        table[code] = "\u21c6"  # ⇆
+    table[0x2028] = table[0x2029] = "\u21b5"  # ↵
+    table[0x00AD] = "\u00ac"  # ¬
+    for code in [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0), *range(0x180B, 0x180E), 0x180F]:
+        table[code] = "\u22c4"  # ⋄
+    for code in [0x115F, 0x1160, 0x3164, 0xFFA0]:
+        table[code] = "\u25af"  # ▯
+    table[0xE0020] = "\u2420"  # ␠
+    for code in range(0xE0021, 0xE007F):
+        table[code] = chr(0xFF01 + code - 0xE0021)  # fullwidth ! .. ~
+    for code in [0xFFF9, 0xFFFA, 0xFFFB]:
+        table[code] = "\u2370"  # ⍰
+    swatches = "\u2b1c\U0001f7e8\U0001f7e7\U0001f7eb\u2b1b"  # light to dark
+    for code, swatch in zip(range(0x1F3FB, 0x1F400), swatches, strict=True):
+        table[code] = swatch
     for code in range(0x1F1E6, 0x1F200):
         table[code] = chr(ord("A") + code - 0x1F1E6)
     # Lone surrogates (a file name's undecodable bytes) cannot be written to a terminal.
@@ -143,12 +315,28 @@ def _make_sanitize_table() -> dict[int, str]:
     return table
 
 
+def _character_class(codes: Iterable[int]) -> str:
+    """A regex character class matching exactly `codes`, as ranges."""
+    ranges: list[list[int]] = []
+    for code in sorted(codes):
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    parts = (
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+    return "[" + "".join(parts) + "]"
+
+
 _SANITIZE = _make_sanitize_table()
-_UNSAFE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_SANITIZE)) + "]")
+_UNSAFE = re.compile(_character_class(_SANITIZE))
 
 
 def sanitize(text: str) -> str:
-    """Make text safe to draw: every control or reordering character becomes a visible symbol.
+    """Make text safe to draw: every control, reordering or invisible character becomes a
+    visible symbol (the table above `_IGNORABLE` lists them).
 
     The mapping is one character to one character, so columns in the result are columns in
     the input; what is drawn also measures the same in Rich and in the terminal. Tabs must have
@@ -164,7 +352,32 @@ def sanitize(text: str) -> str:
 
 # --- decoding --------------------------------------------------------------------------------
 
+
+class Encoding(NamedTuple):
+    """How a file is decoded, as `detect_encoding` chose it."""
+
+    codec: str
+    """The Python codec."""
+    skip: int = 0
+    """Length of the byte order mark (or marks) to skip."""
+    sure: bool = True
+    """False when the encoding is only a weak guess (shown with a "?")."""
+    label: str = ""
+    """The name users know the encoding by, when it is not the codec's: "gbk" for a file read
+    with its superset gb18030, "shift_jis" for cp932."""
+
+    @property
+    def name(self) -> str:
+        """As the status bar shows it: "utf-8-sig" for UTF-8 after a BOM, "cp1252?" for a
+        weak guess."""
+        name = self.label or self.codec
+        if name == "utf-8" and self.skip:
+            name = "utf-8-sig"
+        return name if self.sure else name + "?"
+
+
 _BOMS: list[tuple[bytes, str]] = [
+    # UTF-32-LE before UTF-16-LE: its BOM starts with theirs.
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"),
@@ -174,10 +387,31 @@ _BOMS: list[tuple[bytes, str]] = [
 
 
 def _bom(data: bytes) -> tuple[str, int] | None:
+    """The codec a byte order mark names, and how many bytes of marks to skip.
+
+    A second mark right after the first (a file with a BOM converted by a tool that adds its
+    own, such as iconv to UTF-32) is skipped too: it is no text, and would show as a mark
+    before the first line. FF FE 00 00 is UTF-32-LE only if what follows reads as UTF-32;
+    otherwise it is UTF-16-LE text starting with a NUL.
+    """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return encoding, len(bom)
+            if encoding == "utf-32-le" and not _reads_as_utf32(data):
+                continue
+            skip = len(bom)
+            while data.startswith(bom, skip):
+                skip += len(bom)
+            return encoding, skip
     return None
+
+
+def _reads_as_utf32(data: bytes) -> bool:
+    head = data[4 : 4 + 4096]
+    try:
+        head[: len(head) // 4 * 4].decode("utf-32-le")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 _CONTROL_BYTES = bytes(c for c in range(0x20) if c not in b"\t\n\r\x0c\x0b\x1b\x08\x07")
@@ -201,90 +435,275 @@ def is_binary(sample: bytes) -> bool:
     return False
 
 
-def _guess_legacy(data: bytes) -> str:
-    """Best guess of a legacy 8-bit encoding, by charset-normalizer; cp1252 when unsure."""
-    from charset_normalizer import from_bytes  # imported on demand: it is slow to import
-
-    sample = data[:262144]
-    matches = list(from_bytes(sample))
-    if not matches or matches[0].encoding in {"ascii", "utf_8"}:
-        return "cp1252"
-    best = matches[0]
-    tied = {m.encoding for m in matches if m.chaos <= best.chaos + 0.01}
-    # Short Western text is ambiguous between the Latin code pages and charset-normalizer
-    # often names cp1250 or a Mac one first; cp1252 is by far the likeliest when its reading
-    # gives only Western letters and typographic punctuation.
-    if "cp1252" in tied or (best.encoding in _LATIN and _reads_as_western(sample)):
-        return "cp1252"
-    return str(best.encoding)
-
-
-_LATIN = frozenset(
-    [
-        *("cp1250", "cp1252", "cp1254", "cp1257", "cp1258", "cp775", "cp437", "cp850", "cp858"),
-        *("latin_1", "iso8859_2", "iso8859_4", "iso8859_9", "iso8859_10", "iso8859_13"),
-        *("iso8859_14", "iso8859_15", "iso8859_16"),
-        *("mac_roman", "mac_iceland", "mac_turkish", "mac_latin2"),
-    ]
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xef][\x80-\xbf]{2}"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
 )
-_WESTERN = frozenset(
-    [chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7)] + list("“”‘’–—…•€«»°£§©®·")
-)
+"""A multi-byte UTF-8 sequence, encoded surrogates (ED A0 80 ..., CESU-8, WTF-8) included."""
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+GUESS = 256 * 1024
+"""Bytes around the first that is not UTF-8 that a legacy encoding is guessed from."""
 
 
-def _reads_as_western(sample: bytes) -> bool:
-    try:
-        text = sample.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    high = [ch for ch in text if ord(ch) > 0x7F]
-    return bool(high) and sum(ch in _WESTERN for ch in high) >= 0.95 * len(high)
+def _utf8_evidence(sample: bytes) -> tuple[int, int]:
+    """(multi-byte UTF-8 sequences, bytes above 0x7F outside any) in `sample`."""
+    sequences = 0
+    inside = 0
+    for match in _UTF8_SEQUENCE.finditer(sample):
+        sequences += 1
+        inside += match.end() - match.start()
+    high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
+    return sequences, high - inside
 
 
-def detect_encoding(sample: bytes, complete: bool) -> tuple[str, int]:
+def detect_encoding(sample: bytes, complete: bool) -> Encoding:
     """Choose the encoding of a file from its first bytes.
+
+    A byte order mark decides; then valid UTF-8 (ASCII included); then UTF-8 with bad bytes,
+    when most of the bytes above 0x7F form UTF-8 sequences (encoded surrogates count: they are
+    UTF-8 written by a careless encoder and show as �); then a legacy encoding, single-byte or
+    East Asian, guessed (`Encoding.sure` False when the guess is weak). Those last two look at
+    `GUESS` bytes around the first byte that is not UTF-8, cut between characters.
 
     Args:
         sample: the start of the file (all of it when `complete`).
         complete: whether `sample` is the whole file.
-
-    Returns:
-        A Python codec name and the length of the byte order mark to skip.
     """
     found = _bom(sample)
     if found is not None:
-        return found
+        return Encoding(*found)
     try:
         sample.decode("utf-8")
-        return "utf-8", 0
+        return Encoding("utf-8")
     except UnicodeDecodeError as error:
         if (
             not complete
             and error.start >= len(sample) - 4
             and error.reason == "unexpected end of data"
         ):
-            return "utf-8", 0
-    # Not valid UTF-8. If it still holds valid multi-byte UTF-8 sequences, it is UTF-8 with a
-    # few bad bytes (shown as �); otherwise it is a legacy single-byte encoding.
-    decoded = sample.decode("utf-8", errors="replace")
-    if any(ord(ch) > 0x7F and ch != "\ufffd" for ch in decoded):
-        return "utf-8", 0
-    return _guess_legacy(sample), 0
+            return Encoding("utf-8")
+        first_bad = error.start
+    start = max(_boundary(sample, 0, first_bad - GUESS // 4), 0) if first_bad > GUESS // 4 else 0
+    end = max(start + GUESS, first_bad + GUESS // 4)
+    if end < len(sample) or not complete:
+        cut = _boundary(sample, first_bad, end)
+        end = cut if cut > first_bad else min(end, len(sample))  # else one long line, cut
+    window = sample[start:end]
+    sequences, stray = _utf8_evidence(window)
+    if sequences >= stray:
+        return Encoding("utf-8")
+    guess = _guess_legacy(window)
+    if sequences * 4 >= stray and guess.codec not in _MULTIBYTE:
+        # Many UTF-8 sequences among the bad bytes: UTF-8 damaged, or a single-byte text;
+        # neither reading is sure.
+        return Encoding("utf-8", sure=False)
+    return guess
+
+
+def _boundary(sample: bytes, start: int, end: int) -> int:
+    """Just after the last line break or space in `sample[start:end]`, -1 if none: a boundary
+    between characters in every encoding guessed (no byte of a multi-byte character is LF or
+    space)."""
+    found = max(sample.rfind(b"\n", start, end), sample.rfind(b" ", start, end))
+    return found + 1 if found >= 0 else -1
+
+
+_MULTIBYTE: dict[str, str] = {
+    # charset-normalizer's names of East Asian encodings, and the script each writes.
+    **dict.fromkeys(["cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213"], "ja"),
+    **dict.fromkeys(["euc_jp", "euc_jis_2004", "euc_jisx0213", "iso2022_jp"], "ja"),
+    **dict.fromkeys(["iso2022_jp_1", "iso2022_jp_2", "iso2022_jp_3", "iso2022_jp_ext"], "ja"),
+    **dict.fromkeys(["cp949", "euc_kr", "johab", "iso2022_kr"], "ko"),
+    **dict.fromkeys(["gb2312", "gbk", "gb18030", "hz", "big5", "big5hkscs", "cp950"], "zh"),
+}
+_LABELS: dict[str, tuple[str, ...]] = {
+    # Codecs charset-normalizer names, and the names users know such files by, narrowest
+    # first: a file is named by the first that reads it (and still read with the codec).
+    **dict.fromkeys(["cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213"], ("shift_jis",)),
+    **dict.fromkeys(["euc_jp", "euc_jis_2004", "euc_jisx0213"], ("euc_jp", "euc_jis_2004")),
+    **dict.fromkeys(["gb2312", "gbk", "gb18030"], ("gbk", "gb18030")),
+    **dict.fromkeys(["cp949", "euc_kr"], ("euc_kr", "cp949")),
+    **dict.fromkeys(["big5", "big5hkscs", "cp950"], ("big5", "cp950", "big5hkscs")),
+}
+_LABEL_NAMES = {"euc_jp": "euc-jp", "euc_jis_2004": "euc-jis-2004", "euc_kr": "euc-kr"}
+
+
+def _label(sample: bytes, codec: str) -> str:
+    """The name a file in `codec` is shown by (see `_LABELS`)."""
+    for name in _LABELS.get(codec, ()):
+        if name == "shift_jis" or _decodes(sample, name):
+            return _LABEL_NAMES.get(name, name)
+    return codec
+
+
+def _guess_legacy(sample: bytes) -> Encoding:
+    """Best guess of a legacy encoding, by charset-normalizer checked against the text it
+    gives; cp1252 (unsure) when nothing fits. `sample` is whole lines of the file."""
+    from charset_normalizer import from_bytes  # imported on demand: it is slow to import
+
+    matches = [m for m in from_bytes(sample) if _decodes(sample, str(m.encoding))]
+    east_asian = _east_asian(sample, [str(m.encoding) for m in matches])
+    if east_asian is not None:
+        return east_asian
+    single = [m for m in matches if m.encoding not in _MULTIBYTE]
+    if _reads_as_western(sample):
+        # Western text is ambiguous between the Latin code pages, and charset-normalizer
+        # often names cp1250, cp1257 or a Mac one first, for a reading that is the same or
+        # hardly better; cp1252 is by far the likeliest when its reading gives Western
+        # letters, with signs and punctuation only between words. Turkish reads so too (ı,
+        # ş, ğ as ý, þ, ð), but without Icelandic's other letters.
+        text = sample.decode("cp1252")
+        if any(ch in text for ch in "ÐÝÞðýþ") and not any(ch in text for ch in "áéíóúæÁÉÍÓÚÆ"):
+            return Encoding("cp1254", sure=False)
+        best = single[0].chaos if single else 0.0
+        if not single or any(
+            "cp1252" in m.could_be_from_charset and m.chaos <= best + 0.01 for m in single
+        ):
+            return Encoding("cp1252", sure=_high_letters(sample) >= 8)
+    if single:
+        # Another code page reads it clearly better (Czech in cp1250: "Děkuji", not "Dìkuji").
+        first = single[0]
+        sure = first.chaos < 0.05 and first.coherence >= 0.3 and _high_letters(sample) >= 16
+        return Encoding(str(first.encoding), sure=sure)
+    multibyte = next((str(m.encoding) for m in matches if m.encoding in _MULTIBYTE), None)
+    if multibyte is not None:
+        return Encoding(multibyte, sure=False, label=_label(sample, multibyte))
+    return Encoding("cp1252", sure=False)
+
+
+def _decodes(sample: bytes, codec: str) -> bool:
+    """Whether `codec` reads all of `sample` but for a character cut at its end
+    (charset-normalizer may name a UTF without BOM: those do not count)."""
+    if codec.startswith(("utf", "ascii")):
+        return False
+    try:
+        codecs.getincrementaldecoder(codec)().decode(sample, final=False)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def _east_asian(sample: bytes, codecs_found: list[str]) -> Encoding | None:
+    """The East Asian encoding whose reading of `sample` is most in the script it writes
+    (see `_in_script`), if one mostly is; unsure when the reading is short or another script's
+    encoding reads it nearly as well. Ties go to the first in charset-normalizer's order.
+
+    charset-normalizer alone often takes short Japanese or Chinese text for Korean (cp949).
+    """
+    best: dict[str, tuple[float, int, str, int]] = {}  # script: (-share, order, codec, chars)
+    for order, codec in enumerate(codecs_found):
+        script = _MULTIBYTE.get(codec)
+        if script is None:
+            continue
+        text = codecs.getincrementaldecoder(codec)().decode(sample, final=False)
+        wide = [ch for ch in text if ord(ch) > 0x7F]
+        if not wide:
+            continue
+        share = _in_script(wide, script)
+        if script == "zh" and len(_SPACED.findall(text)) > 0.05 * len(wide):
+            share = 0.0  # Korean bytes read as GB2312 give common Chinese characters
+        best[script] = min(best.get(script, (0.0, 0, "", 0)), (-share, order, codec, len(wide)))
+    ranked = sorted(best.values())
+    if not ranked or -ranked[0][0] < 0.6:
+        return None
+    share, _, codec, count = -ranked[0][0], *ranked[0][1:]
+    close = len(ranked) > 1 and -ranked[1][0] >= share - 0.1
+    sure = count >= 20 and share >= 0.9 and not close
+    return Encoding(codec, sure=sure, label=_label(sample, codec))
+
+
+_SPACED = re.compile(r"[^\x00-\x7f] (?=[^\x00-\x7f])")
+"""Two characters that are not ASCII with a space between: Korean puts spaces between words,
+Chinese none between characters."""
+
+
+def _in_script(chars: list[str], script: str) -> float:
+    """The share of `chars` (none ASCII) that are common in the script: Japanese hiragana and
+    katakana and kanji of JIS X 0208, Korean Hangul of KS X 1001 (the 2,350 syllables in
+    everyday use), Chinese characters of GB2312 or Big5 (not Japanese text: that has kana);
+    CJK punctuation and fullwidth forms count for all. Bytes of another encoding give rare
+    characters, or halfwidth katakana."""
+    kana = sum("\u3040" <= ch <= "\u30ff" for ch in chars)
+    if (script == "zh" and kana > 0.02 * len(chars)) or (
+        script == "ja" and kana < 0.1 * len(chars)
+    ):
+        return 0.0
+    common = 0
+    for ch in chars:
+        if "\u3000" <= ch <= "\u303f" or "\uff01" <= ch <= "\uff5e" or "\u2010" <= ch <= "\u203b":
+            common += 1
+        elif script == "ja":
+            common += "\u3040" <= ch <= "\u30ff" or (_is_han(ch) and _double_byte(ch, "euc_jp"))
+        elif script == "ko":
+            common += "\uac00" <= ch <= "\ud7a3" and _double_byte(ch, "euc_kr")
+        else:
+            common += _is_han(ch) and (_double_byte(ch, "gb2312") or _double_byte(ch, "big5"))
+    return common / len(chars)
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+@lru_cache(maxsize=8192)
+def _double_byte(ch: str, codec: str) -> bool:
+    """Whether `ch` is one of the two-byte characters of `codec` (euc_kr writes the other
+    Hangul syllables as eight bytes, euc_jp rarer kanji as three)."""
+    try:
+        return len(ch.encode(codec)) == 2
+    except UnicodeEncodeError:
+        return False
+
+
+_WESTERN_LETTERS = frozenset(
+    [chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7)] + list("ŠšŽžŒœŸƒªºµ")
+)
+_WESTERN_SIGNS = frozenset("“”‘’‚„–—…•€«»‹›°£¢¥¤§©®™·¡¿¦¨¬¯±²³´¶¸¹¼½¾‰†‡ˆ˜\xa0\xad")
+_INSIDE_WORDS = frozenset("’'\xad")
+"""Signs that may stand between two letters (don’t, soft hyphens)."""
+
+
+def _high_letters(sample: bytes) -> int:
+    return sum(ch.isalpha() for ch in sample.decode("latin-1") if ord(ch) > 0x7F)
+
+
+def _reads_as_western(sample: bytes) -> bool:
+    """Whether the cp1252 reading of `sample` looks like Western European text: accented
+    letters, and signs between words, not inside them (as cp1250's ł, ą, ż read: ³, ¹, ¿)."""
+    try:
+        text = sample.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    high = bad = 0
+    for match in re.finditer(r"[^\x00-\x7f]", text):
+        high += 1
+        char = match.group()
+        if char in _WESTERN_LETTERS:
+            continue
+        i = match.start()
+        inside = 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
+        if char not in _WESTERN_SIGNS or (inside and char not in _INSIDE_WORDS):
+            bad += 1
+    return high > 0 and bad <= 0.05 * high
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode a whole file's bytes; never raises.
 
     Returns:
-        The text and a display name of the encoding ("utf-8", "utf-8-sig", "utf-16-le", "cp1252").
+        The text and a display name of the encoding ("utf-8", "utf-8-sig", "utf-16-le",
+        "cp1252", "shift_jis", and with a "?" when only guessed: "cp1252?").
     """
-    encoding, skip = detect_encoding(data, complete=True)
-    text = data[skip:].decode(encoding, errors="replace")
-    name = "utf-8-sig" if (encoding == "utf-8" and skip) else encoding
-    return text, name
+    encoding = detect_encoding(data, complete=True)
+    text = data[encoding.skip :].decode(encoding.codec, errors="replace")
+    return text, encoding.name
 
 
 # --- documents -------------------------------------------------------------------------------
+
+
+_WHOLE = ("utf-16", "utf-32", "iso2022", "hz")
+"""Codecs of files decoded whole whatever their size."""
 
 
 class _Head(NamedTuple):
@@ -296,6 +715,8 @@ class _Head(NamedTuple):
     codec: str
     skip: int
     """Length of the byte order mark."""
+    encoding: str
+    """The encoding as shown (`Encoding.name`)."""
 
     def text(self) -> str:
         return self.data[self.skip :].decode(self.codec, errors="replace")
@@ -322,7 +743,8 @@ class Document:
         self.name = path.name
         """The file name, as shown to the user (unsanitized)."""
         self.encoding = "utf-8"
-        """The codec used to decode the file, known after `load`."""
+        """The encoding as shown to the user, known after `load`: "utf-8", "utf-8-sig",
+        "shift_jis", and with a "?" when it is only a weak guess ("cp1252?")."""
         self.size = size if size is not None else 0
         self.is_markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
         self._loaded = False
@@ -370,21 +792,22 @@ class Document:
         if is_binary(head[:SNIFF]):
             raise BinaryFileError(f"{self.path}: binary file, not text")
         complete = len(head) <= SMALL_FILE and st.st_size <= SMALL_FILE
-        encoding, skip = detect_encoding(head, complete=complete)
-        if not complete and encoding.startswith(("utf-16", "utf-32")):
-            # Line breaks of wide encodings are not single bytes: decode whole.
+        encoding = detect_encoding(head, complete=complete)
+        if not complete and encoding.codec.startswith(_WHOLE):
+            # Line breaks of wide encodings are not single bytes, and stateful ones cannot be
+            # decoded from the middle: decode whole.
             try:
                 head = self.path.read_bytes()
             except OSError as error:
                 raise DocumentError(f"{self.path}: cannot read: {error.strerror}") from None
             complete = True
-        return _Head(st, head, complete, encoding, skip)
+        return _Head(st, head, complete, encoding.codec, encoding.skip, encoding.name)
 
     def _take(self, head: _Head) -> None:
         """Become loaded from the start of the file `_read_head` read."""
         self.size = head.st.st_size
         self._mtime_ns = head.st.st_mtime_ns
-        self.encoding = "utf-8-sig" if (head.codec == "utf-8" and head.skip) else head.codec
+        self.encoding = head.encoding
         self._codec = head.codec
         self._skip = head.skip
         if head.complete:
@@ -733,102 +1156,312 @@ def open_document(path: str | os.PathLike[str]) -> Document:
 
 # --- finding documents -----------------------------------------------------------------------
 
+# Why a scan passed over an entry (`Skipped.reason`); `count_skipped` counts them.
+FIFO = "FIFO (named pipe)"
+SOCKET = "socket"
+DEVICE = "device file"
+SPECIAL = "not a regular file"
+LOOP = "symlink loop"
+BROKEN = "broken symlink"
+OUTSIDE = "outside the folder"
+FOLDER_LINK = "symlink to a folder (not followed; use --follow)"
+FOLDER_TWICE = "folder already listed (reached through another link)"
+SAME_FILE = "symlink to a listed document"
+UNREADABLE = "unreadable"
+BINARY = "binary file"
+NOT_TEXT = "not a text document (by its name)"
+MISSING = "no such file or folder"
+
+_COUNTED = {
+    MISSING: ("missing path", "missing paths"),
+    FIFO: ("FIFO", "FIFOs"),
+    FOLDER_LINK: ("symlink to a folder (use --follow)", "symlinks to folders (use --follow)"),
+    NOT_TEXT: ("file of another type", "files of other types"),
+}
+"""How `count_skipped` names a reason whose text does not read well after a count."""
+_PLURALS = {
+    SOCKET: "sockets",
+    DEVICE: "device files",
+    SPECIAL: "not regular files",
+    LOOP: "symlink loops",
+    BROKEN: "broken symlinks",
+    FOLDER_TWICE: "folders already listed (reached through other links)",
+    SAME_FILE: "symlinks to listed documents",
+    BINARY: "binary files",
+}
+
+MAX_ENTRIES = 200_000
+"""A scan stops after examining this many folder entries (with a notice): it stays bounded."""
+
+
+class Skipped(NamedTuple):
+    """An entry a scan passed over, and why (one of the reason constants above)."""
+
+    path: Path
+    reason: str
+
 
 @dataclass
 class ScanResult:
     """What scanning the paths given on the command line found."""
 
     documents: list[Document]
-    skipped_binary: int = 0
-    skipped_other: int = 0
-    errors: list[str] | None = None
+    skipped: list[Skipped] = field(default_factory=list)
+    """Every entry passed over, with its reason, in path order (hidden ones are not listed)."""
+    notices: list[str] = field(default_factory=list)
+    """Other things to tell the user (the scan stopped at `MAX_ENTRIES`), one line each."""
 
 
-def _looks_like_text_file(path: Path) -> bool:
-    suffix = path.suffix.lower()
-    return suffix in TEXT_SUFFIXES or not suffix
+def count_skipped(skipped: Iterable[Skipped]) -> str:
+    """The reasons of skipped entries with their counts, most frequent first.
+
+    For example "2 binary files, 1 FIFO (named pipe), 1 symlink loop"; "" for none.
+    """
+    counts = Counter(entry.reason for entry in skipped)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    parts = []
+    for reason, n in ordered:
+        singular, plural = _COUNTED.get(reason, (reason, _PLURALS.get(reason, reason)))
+        parts.append(f"{n} {singular if n == 1 else plural}")
+    return ", ".join(parts)
 
 
-def scan_paths(paths: Iterable[str | os.PathLike[str]]) -> ScanResult:
-    """Find the documents under files and folders, ordered by path.
+def _path_key(path: Path) -> bytes:
+    """Sort key of a path: its bytes, so any name sorts the same way on every run."""
+    return os.fsencode(path)
 
-    Folders are walked recursively; hidden folders and files are skipped, symlink loops are not
-    followed twice, and files that sniff as binary are counted and skipped. A file named directly
-    is opened whatever its extension.
 
-    Raises:
-        DocumentError: a path is missing or a folder given directly cannot be read.
+def _looks_like_text_file(name: str) -> bool:
+    """Whether a file name says text: a known text suffix, or no suffix at all.
+
+    Surrounding whitespace is stripped first ("notes.txt " is a `.txt` file), the suffix is
+    what follows the last dot (not a leading one), case-insensitive, and a "suffix" holding
+    whitespace is no suffix ("Chapter 1. The start" has none). The name's other bytes (a
+    newline, an escape sequence, bytes that are not UTF-8) do not matter. Files named so are
+    then sniffed for binary content.
+    """
+    stem, dot, suffix = name.strip().lstrip(".").rpartition(".")
+    if not dot or not stem or not suffix or any(ch.isspace() for ch in suffix):
+        return True
+    return f".{suffix.lower()}" in TEXT_SUFFIXES
+
+
+def _kind_reason(mode: int) -> str:
+    """Why an entry that is not a regular file or folder is skipped."""
+    if stat.S_ISFIFO(mode):
+        return FIFO
+    if stat.S_ISSOCK(mode):
+        return SOCKET
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return DEVICE
+    return SPECIAL
+
+
+def _stat_error_reason(path: str | Path, error: OSError) -> str:
+    """Why a path that cannot be stat'ed (following symlinks) is skipped."""
+    if error.errno == errno.ELOOP:
+        return LOOP
+    if error.errno in (errno.ENOENT, errno.ENOTDIR):
+        return BROKEN if os.path.islink(path) else MISSING
+    return UNREADABLE
+
+
+def _inside(target: str, root: str) -> bool:
+    return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def scan_paths(paths: Iterable[str | os.PathLike[str]], follow: bool = False) -> ScanResult:
+    """Find the documents under files and folders, ordered by the bytes of their paths.
+
+    A path given directly is taken whatever it is a link to and whatever its extension; when it
+    is missing, a loop, not a regular file, unreadable or binary, it is skipped with that
+    reason (the caller decides whether that is an error: see `ScanResult.skipped`).
+
+    Folders are walked recursively and the walk never leaves them by default, as ripgrep and fd
+    do: symlinks to folders are not followed, a symlink to a file outside the folder is not
+    opened, and a symlink to a file inside it is listed only when the file is not listed
+    already. With `follow`, symlinks to folders and files are followed wherever they lead,
+    and no folder is walked twice (a link back into a folder already walked is a loop). Hidden
+    files and folders (a leading dot) are passed over silently; every other entry that is not
+    listed is in `skipped` with its reason: special files, loops, broken links, links out of
+    the folder, unreadable entries, binary files and names of other types (`.png`, `.pdf`).
+    A file is a text document by its name as `_looks_like_text_file` says, and when its first
+    bytes do not sniff as binary. At most `MAX_ENTRIES` entries are examined.
     """
     found: dict[Path, Document] = {}
-    result = ScanResult(documents=[], errors=[])
+    result = ScanResult(documents=[])
+    budget = [MAX_ENTRIES]
+    file_keys: set[tuple[int, int]] = set()
     for raw in paths:
         path = Path(os.path.abspath(raw))
         try:
             st = os.stat(path)
-        except FileNotFoundError:
-            raise DocumentError(f"{raw}: no such file or folder") from None
         except OSError as error:
-            raise DocumentError(f"{raw}: cannot open: {error.strerror}") from None
+            result.skipped.append(Skipped(path, _stat_error_reason(path, error)))
+            continue
         if stat.S_ISDIR(st.st_mode):
             if not os.access(path, os.R_OK | os.X_OK):
-                raise DocumentError(f"{raw}: folder cannot be read (permission denied)")
-            _walk(path, found, result)
-        else:
-            document = Document(path, st.st_size)
-            found.setdefault(path, document)
-    result.documents = [found[p] for p in sorted(found, key=lambda p: str(p))]
+                result.skipped.append(Skipped(path, UNREADABLE))
+                continue
+            _walk(path, st, follow, found, file_keys, result, budget)
+        elif not stat.S_ISREG(st.st_mode):
+            result.skipped.append(Skipped(path, _kind_reason(st.st_mode)))
+        elif path not in found:
+            reason = _sniff(path)
+            if reason is None:
+                found[path] = Document(path, st.st_size)
+                file_keys.add((st.st_dev, st.st_ino))
+            else:
+                result.skipped.append(Skipped(path, reason))
+    result.documents = [found[p] for p in sorted(found, key=_path_key)]
+    unique = {entry.path: entry for entry in result.skipped if entry.path not in found}
+    result.skipped = [unique[p] for p in sorted(unique, key=_path_key)]
     return result
 
 
-def _walk(root: Path, found: dict[Path, Document], result: ScanResult) -> None:
-    seen_dirs: set[tuple[int, int]] = set()
-    stack = [root]
-    while stack:
-        folder = stack.pop()
+def _walk(
+    root: Path,
+    root_st: os.stat_result,
+    follow: bool,
+    found: dict[Path, Document],
+    file_keys: set[tuple[int, int]],
+    result: ScanResult,
+    budget: list[int],
+) -> None:
+    """Add the documents under the folder `root` to `found`, and what was passed over.
+
+    Real folders and files are walked first, symlinks after, so a document reached both ways is
+    listed under its real path and a link is followed only to what the walk has not seen.
+    `file_keys` holds the (device, inode) of the files listed; `budget` the entries still allowed.
+    """
+    real_root = os.path.realpath(root)
+    walked: set[tuple[int, int]] = {(root_st.st_dev, root_st.st_ino)}
+    folders: list[Path] = [root]
+    folder_links: list[tuple[Path, os.stat_result]] = []
+    file_links: list[tuple[Path, os.stat_result]] = []
+    while (folders or folder_links) and budget[0] > 0:
+        if not folders:
+            link, st = folder_links.pop(0)
+            key = (st.st_dev, st.st_ino)
+            if key in walked:
+                result.skipped.append(Skipped(link, _again_reason(link, real_root)))
+                continue
+            walked.add(key)
+            folders.append(link)
+        folder = folders.pop()
         try:
-            st = os.stat(folder)
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: os.fsencode(e.name), reverse=True)
         except OSError:
+            result.skipped.append(Skipped(folder, UNREADABLE))
             continue
-        key = (st.st_dev, st.st_ino)
-        if key in seen_dirs:
-            continue  # a symlink loop or a folder reached twice
-        seen_dirs.add(key)
-        try:
-            entries = list(os.scandir(folder))
-        except OSError as error:
-            assert result.errors is not None
-            result.errors.append(f"{folder}: cannot read folder: {error.strerror}")
-            continue
-        for entry in entries:
+        if len(entries) > budget[0]:
+            entries = entries[len(entries) - budget[0] :]
+            _stop(result)
+        budget[0] -= len(entries)
+        subfolders: list[Path] = []
+        for entry in reversed(entries):  # in name order
             if entry.name.startswith("."):
                 continue
-            try:
-                if entry.is_dir():
-                    stack.append(Path(entry.path))
-                    continue
-                if not entry.is_file():
-                    result.skipped_other += 1  # FIFOs, sockets, devices
-                    continue
-                size = entry.stat().st_size
-            except OSError:
-                result.skipped_other += 1
-                continue
             path = Path(entry.path)
-            if not _looks_like_text_file(path):
-                result.skipped_other += 1
+            try:
+                if entry.is_symlink():
+                    try:
+                        st = os.stat(path)
+                    except OSError as error:
+                        result.skipped.append(Skipped(path, _stat_error_reason(path, error)))
+                        continue
+                    if stat.S_ISDIR(st.st_mode):
+                        if follow:
+                            folder_links.append((path, st))
+                        else:
+                            result.skipped.append(Skipped(path, FOLDER_LINK))
+                    elif not stat.S_ISREG(st.st_mode):
+                        result.skipped.append(Skipped(path, _kind_reason(st.st_mode)))
+                    elif not follow and not _inside(os.path.realpath(path), real_root):
+                        result.skipped.append(Skipped(path, OUTSIDE))
+                    else:
+                        file_links.append((path, st))
+                    continue
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                result.skipped.append(Skipped(path, UNREADABLE))
                 continue
-            if _sniff_binary(path):
-                result.skipped_binary += 1
-                continue
-            found.setdefault(path, Document(path, size))
+            if stat.S_ISDIR(st.st_mode):
+                key = (st.st_dev, st.st_ino)
+                if key in walked:  # inside a followed link (or a bind mount)
+                    result.skipped.append(Skipped(path, _again_reason(path, real_root)))
+                else:
+                    walked.add(key)
+                    subfolders.append(path)
+            elif not stat.S_ISREG(st.st_mode):
+                result.skipped.append(Skipped(path, _kind_reason(st.st_mode)))
+            else:
+                _add_file(path, st, found, file_keys, result)
+        folders.extend(reversed(subfolders))  # popped in name order
+    if folders or folder_links:
+        _stop(result)
+    for path, st in file_links:
+        if (st.st_dev, st.st_ino) in file_keys:
+            result.skipped.append(Skipped(path, SAME_FILE))
+        else:
+            _add_file(path, st, found, file_keys, result)
 
 
-def _sniff_binary(path: Path) -> bool:
+def _again_reason(path: Path, real_root: str) -> str:
+    """Why a folder the walk has already been through is not walked again at `path`.
+
+    It is a loop when it holds the root or the folder `path` is in (walking it would come
+    back here); otherwise the same folder was reached by two ways.
+    """
+    target = os.path.realpath(path)
+    here = os.path.realpath(path.parent)
+    return LOOP if _inside(here, target) or _inside(real_root, target) else FOLDER_TWICE
+
+
+def _stop(result: ScanResult) -> None:
+    notice = f"Stopped scanning after {MAX_ENTRIES:,} entries: the rest is not listed."
+    if notice not in result.notices:
+        result.notices.append(notice)
+
+
+def _add_file(
+    path: Path,
+    st: os.stat_result,
+    found: dict[Path, Document],
+    file_keys: set[tuple[int, int]],
+    result: ScanResult,
+) -> None:
+    """List a regular file met in a folder walk when it is a text document, else say why not."""
+    if path in found:
+        return
+    reason = NOT_TEXT if not _looks_like_text_file(path.name) else _sniff(path)
+    if reason is not None:
+        result.skipped.append(Skipped(path, reason))
+        return
+    found[path] = Document(path, st.st_size)
+    file_keys.add((st.st_dev, st.st_ino))
+
+
+def _sniff(path: Path) -> str | None:
+    """Why a regular file is not a text document (binary, unreadable), or None when it is.
+
+    Opened without blocking, so a file swapped for a FIFO since it was examined cannot hang the
+    scan.
+    """
     try:
-        with open(path, "rb") as handle:
-            return is_binary(handle.read(SNIFF))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as error:
+        return _stat_error_reason(path, error) if error.errno == errno.ELOOP else UNREADABLE
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return _kind_reason(st.st_mode)
+        return BINARY if is_binary(os.read(fd, SNIFF)) else None
     except OSError:
-        return False  # reported when opened
+        return UNREADABLE
+    finally:
+        os.close(fd)
 
 
 class Library:

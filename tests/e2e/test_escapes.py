@@ -34,8 +34,8 @@ SEQUENCES: list[tuple[str, bytes, str]] = [
     (f"mouse {E}[?1000hMOUSEMARK", b"\x1b[?1000hMOUSEMARK", "␛[?1000hMOUSEMARK"),
     (f"colour {E}[31mREDMARK{E}[0m", b"\x1b[31mREDMARK", "␛[31mREDMARK␛[0m"),
     (f"dcs {E}P+q544e{E}\\ DCSMARK", b"\x1bP+q544e", "␛P+q544e␛\\ DCSMARK"),
-    ("c1 csi \u009b31mC1MARK", "\u009b31mC1MARK".encode(), "\ufffd31mC1MARK"),
-    ("c1 osc \u009d0;c1title\x07", "\u009d0;c1title".encode(), "\ufffd0;c1title␇"),
+    ("c1 csi \u009b31mC1MARK", "\u009b31mC1MARK".encode(), "\u242631mC1MARK"),
+    ("c1 osc \u009d0;c1title\x07", "\u009d0;c1title".encode(), "\u24260;c1title␇"),
 ]
 
 NOTE_BODY = f"note {E}]52;c;Tk9URQ==\x07 and {E}]2;note-title\x07 end"

@@ -14,6 +14,7 @@ import pytest
 from seedreader.documents import sanitize
 from tests.e2e.conftest import Spawn
 from tests.e2e.terminal import SEEDREADER, Terminal, misalignment
+from tests.hostile import HOSTILE_TEXT
 
 UNSAFE = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u2060\ufeff\u061c\x1b")
 """Characters that must never be written to the terminal as they are."""
@@ -49,6 +50,20 @@ ALIGNED_FILES: dict[str, list[str]] = {
 EMOJI_SEQUENCES = [f"{i:02} family 👩‍👩‍👧‍👦 flag 🇫🇷 tone 👍🏽 heart ❤️ key 1️⃣ end" for i in range(80)]
 # U+200D between ordinary letters: every terminal draws the letter after it.
 ZWJ_IN_TEXT = [f"{i:02} width\u200djoin x\u200d日本 क्\u200dष end" for i in range(80)]
+# Tabs after a wide character, a combining accent and Hangul jamo: the marker after each tab
+# names the cell it must start on.
+TAB_STOPS = [
+    "0123456789" * 2,
+    "日本\tW8\tW16",
+    "e\u0301\tC8\tC16",
+    "\u1100\u1161\u11a8\tK8\tK16",
+]
+# Tag characters hiding text, zero-width and bidi controls, a BOM, a C1 control, joiners.
+INVISIBLE = (
+    "tags:"
+    + "".join(chr(0xE0000 + ord(ch)) for ch in "hidden instructions")
+    + " zero\u200bwidth bidi\u202eRTL\u202c bom\ufeffhere c1\x9b join\u200der non\u200cjoiner"
+)
 
 
 def write_lines(path: Path, lines: list[str]) -> Path:
@@ -73,6 +88,10 @@ def unicode_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         write_lines(folder / name, lines)
     write_lines(folder / "emoji-sequences.txt", EMOJI_SEQUENCES)
     write_lines(folder / "zwj-in-text.txt", ZWJ_IN_TEXT)
+    write_lines(folder / "tab-stops.txt", TAB_STOPS)
+    write_lines(folder / "invisible.txt", [INVISIBLE])
+    (folder / "shift-jis.txt").write_bytes(HOSTILE_TEXT["shift-jis.txt"])
+    (folder / "guessed.txt").write_bytes("na\u00efve\n".encode("cp1252"))
     return folder
 
 
@@ -113,6 +132,43 @@ def test_zero_width_joiner_between_letters_stays_aligned(unicode_reader: Termina
 
 def test_emoji_sequences_stay_aligned(unicode_reader: Terminal) -> None:
     assert check_aligned(unicode_reader, "emoji-sequences.txt") == []
+
+
+def test_tabs_after_wide_and_combining_characters_land_on_tab_stops(
+    unicode_reader: Terminal,
+) -> None:
+    show_document(unicode_reader, "tab-stops.txt")
+    unicode_reader.wait_for("W16")
+    rows = [unicode_reader.cells(y) for y in range(unicode_reader.screen.lines)]
+    ruler = next(cells for cells in rows if "".join(cells).count("0123456789") == 2)
+    origin = "".join(ruler).index("0123456789")  # the document's first column
+    for marker in ("W8", "W16", "C8", "C16", "K8", "K16"):
+        row = next(cells for cells in rows if marker in "".join(cells))
+        # The screen column of the marker: cells hold a composed "é", and "" after 日.
+        x = next(i for i in range(len(row)) if "".join(row[i : i + len(marker)]) == marker)
+        assert x - origin == int(marker[1:]), f"{marker} at cell {x - origin}"
+
+
+def test_invisible_characters_show_their_visible_forms(unicode_reader: Terminal) -> None:
+    show_document(unicode_reader, "invisible.txt")
+    unicode_reader.wait_for("ｈｉｄｄｅｎ␠ｉｎｓｔｒｕｃｔｉｏｎｓ")
+    text = unicode_reader.screen_text()
+    for shown in ("zero␣width", "bidi⇆RTL⇆", "bom⍽here", "c1␦", "join‿er", "non¦joiner"):
+        assert shown in text
+    assert not UNSAFE.intersection(text)
+    assert not any(0xE0000 <= ord(ch) <= 0xE0FFF for ch in text)
+
+
+def test_status_bar_names_the_encoding_and_says_when_it_is_a_guess(
+    unicode_reader: Terminal,
+) -> None:
+    show_document(unicode_reader, "shift-jis.txt")
+    unicode_reader.wait_for("吾輩は猫である。")
+    assert " shift_jis " in f" {unicode_reader.status_line()} "
+    assert "\ufffd" not in unicode_reader.screen_text()
+    show_document(unicode_reader, "guessed.txt")
+    unicode_reader.wait_for("naïve")
+    assert " cp1252? " in f" {unicode_reader.status_line()} "
 
 
 def test_unicode_session_quits_cleanly(unicode_reader: Terminal) -> None:

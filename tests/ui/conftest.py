@@ -18,7 +18,7 @@ def make_app(data_dir: Path) -> Callable[..., ReaderApp]:
 
     def make(*paths: str | Path) -> ReaderApp:
         scan = scan_paths([str(p) for p in paths])
-        return ReaderApp(scan.documents, data_dir=data_dir, skipped_binary=scan.skipped_binary)
+        return ReaderApp(scan.documents, data_dir=data_dir, skipped=scan.skipped)
 
     return make
 

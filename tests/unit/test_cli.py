@@ -12,6 +12,7 @@ import pytest
 
 from seedreader import __version__
 from seedreader.cli import main
+from seedreader.documents import FIFO, NOT_TEXT, Skipped
 from tests.hostile import binary_blob
 
 
@@ -57,7 +58,7 @@ def test_folder_of_binaries_reports_the_count(tmp_path: Path) -> None:
     for name in ("a", "b"):
         (tmp_path / name).write_bytes(binary_blob())
     result = run(str(tmp_path))
-    assert result.returncode == 2 and "2 binary files skipped" in result.stderr
+    assert result.returncode == 2 and "skipped 2 entries: 2 binary files" in result.stderr
 
 
 def test_unreadable_folder(
@@ -68,7 +69,7 @@ def test_unreadable_folder(
     # Tests may run as root, who can read anything: make the access check say no.
     monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)
     assert main([str(folder)]) == 2
-    assert "folder cannot be read" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"seedreader: {folder}: unreadable\n"
 
 
 def test_file_names_in_errors_are_sanitized(
@@ -84,7 +85,7 @@ def test_folder_of_other_files_reports_the_count(tmp_path: Path) -> None:
     result = run(str(tmp_path))
     assert result.returncode == 2
     assert "no readable document" in result.stderr
-    assert "1 other file skipped" in result.stderr
+    assert "skipped 1 entry: 1 file of another type" in result.stderr
 
 
 def test_reader_is_told_of_skipped_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -93,7 +94,6 @@ def test_reader_is_told_of_skipped_files(tmp_path: Path, monkeypatch: pytest.Mon
     (tmp_path / "photo.png").write_bytes(b"not a document by its name")
     if hasattr(os, "mkfifo"):
         os.mkfifo(tmp_path / "pipe")
-    expected = 2 if hasattr(os, "mkfifo") else 1
     seen: dict[str, object] = {}
 
     class FakeApp:
@@ -111,6 +111,7 @@ def test_reader_is_told_of_skipped_files(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("SEEDREADER_ALLOW_NO_TTY", "1")
     assert main([str(tmp_path)]) == 0
     assert [d.path.name for d in seen["documents"]] == ["a.txt"]  # type: ignore[attr-defined]
-    assert seen["scan_errors"] == [
-        f"Skipped {expected} files that are not text documents or not regular files."
+    assert seen["skipped"] == [
+        Skipped(tmp_path / "photo.png", NOT_TEXT),
+        *([Skipped(tmp_path / "pipe", FIFO)] if hasattr(os, "mkfifo") else []),
     ]

@@ -53,7 +53,7 @@ def test_join_lines_is_the_lines_joined(text: str) -> None:
 def test_sanitize_makes_controls_visible_one_for_one() -> None:
     raw = "a\x1b[31mb\x07c\x9bd\u202ee\x00\x7f"
     shown = sanitize(raw)
-    assert shown == "a␛[31mb␇c\ufffdd\ufffde␀␡"
+    assert shown == "a␛[31mb␇c␦d⇆e␀␡"  # C1 and bidi controls: their own forms, not �
     assert len(shown) == len(raw)
     assert sanitize("plain café 日本") == "plain café 日本"
 
@@ -268,12 +268,15 @@ def test_scan_orders_skips_hidden_and_counts_binary(tmp_path: Path) -> None:
     result = scan_paths([tmp_path])
     names = [d.path.relative_to(tmp_path).as_posix() for d in result.documents]
     assert names == ["b.txt", "sub/a.md"]
-    assert result.skipped_binary == 1
+    assert [entry.reason for entry in result.skipped].count("binary file") == 1
 
 
-def test_scan_errors_are_one_line(tmp_path: Path) -> None:
-    with pytest.raises(DocumentError, match="no such file or folder"):
-        scan_paths([tmp_path / "nope"])
+def test_scan_reports_a_missing_path(tmp_path: Path) -> None:
+    result = scan_paths([tmp_path / "nope"])
+    assert result.documents == []
+    assert [tuple(entry) for entry in result.skipped] == [
+        (tmp_path / "nope", "no such file or folder")
+    ]
 
 
 def test_seed_article_loads() -> None:

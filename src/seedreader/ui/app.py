@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,7 +10,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from seedreader.documents import Document, Library, sanitize
+from seedreader.documents import Document, Library, Skipped, sanitize
 from seedreader.lazy_index import LazyIndex
 from seedreader.state import ReadingState
 from seedreader.ui.screens.reader import ReaderScreen
@@ -64,8 +64,8 @@ class ReaderApp(App[None]):
         self,
         documents: list[Document],
         data_dir: Path,
-        skipped_binary: int = 0,
-        scan_errors: Iterable[str] = (),
+        skipped: Sequence[Skipped] = (),
+        notices: Iterable[str] = (),
     ) -> None:
         super().__init__()
         self.library = Library(documents)
@@ -78,10 +78,13 @@ class ReaderApp(App[None]):
         """Set once quitting has begun: keys that arrive after it are ignored."""
         self._early_keys: list[events.Key] = []
         """Keys typed before the reader had mounted every part, acted on once it has."""
-        messages = list(scan_errors)
-        if skipped_binary:
-            plural = "s" if skipped_binary != 1 else ""
-            messages.append(f"Skipped {skipped_binary} binary file{plural}.")
+        self.skipped = list(skipped)
+        """What the folder scan passed over, with reasons (listed by `show_skipped`)."""
+        messages = list(notices)
+        if self.skipped:
+            from seedreader.ui.screens.skipped import skipped_notice
+
+            messages.append(skipped_notice(self.skipped))
         self._messages = messages
         theme = self.reading_state.setting("theme")
         if theme and theme in self.available_themes:
@@ -178,6 +181,19 @@ class ReaderApp(App[None]):
                 "All notes", "Every note, with a filter (A)", screen.action_all_notes
             )
             yield SystemCommand("Help", "Show the key map", screen.action_help)
+            if self.skipped:
+                yield SystemCommand(
+                    "Skipped files",
+                    "What the folder scan did not open, and why",
+                    self.show_skipped,
+                )
+
+    def show_skipped(self) -> None:
+        """The list of entries the scan passed over, with their reasons."""
+        from seedreader.ui.screens.skipped import SkippedScreen
+
+        self.clear_notifications()  # the notice that led here would cover the list
+        self.push_screen(SkippedScreen(self.skipped))
 
     def on_unmount(self) -> None:
         screen = self.screen_stack[0] if self.screen_stack else None
