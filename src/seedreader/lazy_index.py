@@ -72,10 +72,21 @@ class LazyIndex:
             self.index, self.failure = index, None
             return index
 
-    def update(self, document: Document) -> None:
-        """Bring a built index up to date with a document that changed on disk."""
+    def interrupt(self) -> None:
+        """Stop what the index is doing in SQL now, from any thread (see
+        `SearchIndex.interrupt`): the app is quitting."""
+        index = self.index
+        if index is not None:
+            index.interrupt()
+
+    def update(self, document: Document, cancelled: Callable[[], bool] | None = None) -> None:
+        """Bring a built index up to date with a document that changed on disk.
+
+        Raises:
+            IndexCancelled: `cancelled()` returned True.
+        """
         if self.index is not None:
-            self.index.update(document)
+            self.index.update(document, cancelled)
 
     def close(self) -> None:
         if self.index is not None:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+from seedreader.lazy_index import LazyIndex
+from seedreader.search import SearchCancelled, SearchResult
 from seedreader.ui.widgets.document_view import DocumentView
 from seedreader.ui.widgets.search_panel import SearchPanel
 from tests.conftest import SEEDS
@@ -128,3 +134,97 @@ def test_count_text() -> None:
     assert count_text(SearchResult(one, (), 40, documents=1), True) == (
         "40 hits in 1 document (best 1 shown)"
     )
+
+
+# --- hostile names, failures, quitting (issue 10) ------------------------------------------
+
+
+async def test_a_file_named_with_bad_bytes_is_indexed_and_found(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / os.fsdecode(b"bad\xff\xfe.txt")).write_text("hello\nthe gaddafi line\n")
+    (tmp_path / "good.txt").write_text("another gaddafi here\n")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"gaddafi")
+        await settle(pilot)
+        panel = app.screen.query_one(SearchPanel)
+        assert len(panel.hits) == 2  # indexing finished instead of dying at "Indexing 60%"
+        count = str(app.screen.query_one("#search-count").render())
+        assert count.startswith("2 hits in 2 documents")
+        # The box takes what the engine reads: ten thousand keys into an unbounded box kept
+        # the app busy for seconds after them.
+        from textual.widgets import Input
+
+        from seedreader.search.query import MAX_QUERY_CHARS
+
+        assert panel.query_one("#search-query", Input).max_length == MAX_QUERY_CHARS
+
+
+async def test_any_failure_of_the_index_worker_is_shown(
+    make_app, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "a.txt").write_text("the walrus said\n")
+    app = make_app(tmp_path)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("something odd")  # not one of the failures LazyIndex reports
+
+    monkeypatch.setattr(LazyIndex, "get", broken)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        count = str(app.screen.query_one("#search-count").render())
+        assert "could not be built" in count and "something odd" in count
+        assert not app.screen.query_one(SearchPanel).is_indexing
+
+
+async def test_esc_and_q_read_together_quit_from_the_search_bar(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "a.txt").write_text("the walrus said\n")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"walrus")
+        await settle(pilot)
+        # A busy app reads Esc and the q typed after it together, as alt+q.
+        await pilot.press("alt+q")
+        await pilot.pause(0.2)
+        assert app.screen.query_one(SearchPanel).query_text == "walrus"  # no q typed in
+        assert app.return_code == 0
+
+
+async def test_quitting_stops_a_running_search(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "a.txt").write_text("the walrus said\n")
+    app = make_app(tmp_path)
+    started, stopped = threading.Event(), threading.Event()
+    interrupted: list[bool] = []
+
+    def endless(
+        query: str, cancelled: Callable[[], bool] | None = None, **options: object
+    ) -> SearchResult:
+        # A search that would run for ever: it ends only when its worker is cancelled.
+        started.set()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if cancelled is not None and cancelled():
+                stopped.set()
+                raise SearchCancelled()
+            time.sleep(0.01)
+        return SearchResult((), (), 0)
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        index = app.search_index.index
+        assert index is not None
+        index.search = endless  # type: ignore[method-assign]
+        index.interrupt = lambda: interrupted.append(True)  # type: ignore[method-assign]
+        await pilot.press(*"walrus")
+        await pilot.pause(0.3)
+        assert started.wait(5)
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        await pilot.press("q")
+    assert stopped.wait(2), "the search thread went on after quitting"
+    assert interrupted  # the SQL running at that moment is stopped too

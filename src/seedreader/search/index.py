@@ -16,10 +16,11 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 
 from seedreader.documents import Document, DocumentError
+from seedreader.pathnames import db_path, path_from_db, show_path
 from seedreader.search import store
-from seedreader.search.paragraphs import iter_paragraphs
-from seedreader.search.query import fts_quote, parse_query
-from seedreader.search.ranking import DocInfo, Ranker, SortKey
+from seedreader.search.paragraphs import iter_rows
+from seedreader.search.query import Term, fts_quote, parse_query
+from seedreader.search.ranking import DocInfo, Ranker, SearchCancelled, SortKey
 from seedreader.search.results import Hit, SearchResult
 from seedreader.search.vocabulary import Variant, Vocabulary
 
@@ -27,6 +28,11 @@ CANDIDATES = 300
 """Paragraphs read per search (in document order, exact ones first) when a limit is given."""
 COUNTED = 1000
 """Paragraphs a search with a limit reads at most to count its hits exactly."""
+RANKED_CHARS = 256_000
+"""Characters of candidate paragraphs a search with a limit ranks at most per FTS query (rows
+full of matches, the pieces of a long line of the same words, cost the most)."""
+COUNTED_CHARS = 1_000_000
+"""Characters of paragraphs a search with a limit reads at most to count its hits exactly."""
 _RANGES = 16
 """A scope of more documents (when counting: runs of consecutive documents) than this is
 filtered in Python rather than in SQL."""
@@ -81,6 +87,9 @@ class SearchIndex:
         try:
             index._refresh(docs, progress, cancelled)
         except sqlite3.Error:
+            if cancelled is not None and cancelled():
+                index.close()
+                raise IndexCancelled() from None  # interrupted (`interrupt`) while quitting
             if index.path is None:
                 raise
             # The cache file failed under us (disk full, another process writing it at the
@@ -113,9 +122,9 @@ class SearchIndex:
     ) -> None:
         with self._lock:
             known = {
-                Path(row[1]): row
+                Path(path_from_db(row[1])): row
                 for row in self._db.execute(
-                    "SELECT id, path, size, mtime_ns, complete, first_lines FROM docs"
+                    "SELECT id, path, size, mtime_ns, complete, first_lines, pieces FROM docs"
                 )
             }
             todo: list[tuple[Document, tuple[int, int], int]] = []
@@ -132,7 +141,9 @@ class SearchIndex:
                 if old is not None and old[2:5] == (*key, 1):
                     first_lines = array("I")
                     first_lines.frombytes(old[5] or b"")
-                    self._remember(old[0], document, first_lines, position)
+                    pieces = array("Q")
+                    pieces.frombytes(old[6] or b"")
+                    self._remember(old[0], document, first_lines, pieces, position)
                     continue
                 todo.append((document, key, position))
                 if old is not None:
@@ -143,17 +154,30 @@ class SearchIndex:
                     not old[4] or store.stat_key(Document(path)) != old[2:4]
                 ):
                     stale.append(old[0])
+            if todo or stale:
+                # The stored vocabulary no longer says what the index holds: a build that
+                # stops (cancelled, killed) before computing it again leaves none behind.
+                store.forget_vocabulary(self._db)
             for doc_id in stale:
                 store.delete_rows(self._db, doc_id)
             self._index_documents(todo, progress, cancelled)
+            if cancelled is not None and cancelled():
+                raise IndexCancelled()
             if todo or stale or not self._load_vocabulary():
                 self._vocab, paragraphs = store.compute_vocabulary(self._db)
                 self._paragraphs = max(paragraphs, 1)
 
     def _remember(
-        self, doc_id: int, document: Document, first_lines: array[int], position: int
+        self,
+        doc_id: int,
+        document: Document,
+        first_lines: array[int],
+        pieces: array[int],
+        position: int,
     ) -> None:
-        self._docs[doc_id] = DocInfo(doc_id, document, first_lines, position)
+        """Keep an indexed document; `pieces` holds (paragraph, column, line length) triples."""
+        cut = {pieces[i]: (pieces[i + 1], pieces[i + 2]) for i in range(0, len(pieces) - 2, 3)}
+        self._docs[doc_id] = DocInfo(doc_id, document, first_lines, position, cut)
         self._by_path[document.path] = doc_id
 
     def _index_documents(
@@ -189,19 +213,22 @@ class SearchIndex:
                     raise IndexCancelled()
                 doc_id = next_id
                 next_id += 1
-                batch.begin(doc_id, str(document.path), key)
+                batch.begin(doc_id, document.path, key)
                 first_lines = array("I")
+                pieces = array("Q")  # (paragraph, column, line length) of each piece of a line
                 base = doc_id << 32
                 blocks = self._blocks(document, _Progress(progress, done, total), cancelled)
-                for line, body in iter_paragraphs(blocks):
+                for line, body, column, length in iter_rows(blocks):
+                    if length >= 0:
+                        pieces.extend((len(first_lines), column, length))
                     batch.add(base + len(first_lines), body)
                     first_lines.append(line)
                     if batch.full():
                         batch.flush()
                         if cancelled is not None and cancelled():
                             raise IndexCancelled()
-                batch.end(doc_id, first_lines)
-                self._remember(doc_id, document, first_lines, position)
+                batch.end(doc_id, first_lines, pieces)
+                self._remember(doc_id, document, first_lines, pieces, position)
                 done += key[0]
                 if progress is not None:
                     progress(min(done, total), total)
@@ -229,7 +256,7 @@ class SearchIndex:
         except DocumentError as exc:
             self.errors.append(str(exc))
         except OSError as exc:
-            self.errors.append(f"{document.path}: cannot read: {exc.strerror}")
+            self.errors.append(f"{show_path(document.path)}: cannot read: {exc.strerror}")
 
     def _load_vocabulary(self) -> bool:
         loaded = store.load_vocabulary(self._db)
@@ -239,22 +266,28 @@ class SearchIndex:
         self._paragraphs = max(paragraphs, 1)
         return True
 
-    def update(self, document: Document) -> None:
-        """Re-index one document that changed on disk (`document` is its fresh Document)."""
+    def update(self, document: Document, cancelled: Callable[[], bool] | None = None) -> None:
+        """Re-index one document that changed on disk (`document` is its fresh Document).
+
+        Raises:
+            IndexCancelled: `cancelled()` returned True; the document is left out of the index
+                until the next build.
+        """
         with self._lock:
+            store.forget_vocabulary(self._db)
             old = self._by_path.get(document.path)
             position = self._docs[old].position if old is not None else len(self._docs)
             if old is not None:
                 del self._docs[old]
             row = self._db.execute(
-                "SELECT id FROM docs WHERE path=?", (str(document.path),)
+                "SELECT id FROM docs WHERE path=?", (db_path(document.path),)
             ).fetchone()
             if row is not None:
                 store.delete_rows(self._db, int(row[0]))
             self._by_path.pop(document.path, None)
             key = store.stat_key(document)
             if key is not None:
-                self._index_documents([(document, key, position)], None, None)
+                self._index_documents([(document, key, position)], None, cancelled)
             self._vocab, paragraphs = store.compute_vocabulary(self._db)
             self._paragraphs = max(paragraphs, 1)
 
@@ -282,8 +315,12 @@ class SearchIndex:
         exact: bool = False,
         documents: Collection[Document] | None = None,
         prefix: bool = True,
+        cancelled: Callable[[], bool] | None = None,
     ) -> SearchResult:
         """Find the lines that match a query, best first.
+
+        What one search costs is bounded whatever the query (`query.MAX_QUERY_CHARS`,
+        `query.MAX_QUERY_WORDS`, the variants of a word, the rows read, the size of a row).
 
         Args:
             query: words (all must occur in one paragraph), "quoted phrases", hyphenated words.
@@ -291,11 +328,40 @@ class SearchIndex:
             exact: no typo tolerance and no prefix matching.
             documents: search only these documents (default: all).
             prefix: the last word, unless followed by a space, also matches as a prefix.
+            cancelled: polled between steps; when it returns True the search stops.
+
+        Raises:
+            SearchCancelled: `cancelled()` returned True (or `interrupt` was called).
         """
         terms = parse_query(query, prefix=prefix and not exact)
         if not terms:
             return SearchResult((), (), 0)
+        try:
+            return self._search(terms, limit, exact, documents, cancelled)
+        except sqlite3.OperationalError:
+            if cancelled is not None and cancelled():
+                raise SearchCancelled() from None  # `interrupt` stopped a statement
+            raise
+
+    def interrupt(self) -> None:
+        """Stop the SQL statements running on the index now (from any thread): the app is
+        quitting and its searches and build are cancelled."""
+        self._db.interrupt()
+
+    def _search(
+        self,
+        terms: list[Term],
+        limit: int,
+        exact: bool,
+        documents: Collection[Document] | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> SearchResult:
+        def check() -> None:
+            if cancelled is not None and cancelled():
+                raise SearchCancelled()
+
         with self._lock:
+            check()
             vocab = self._vocab
             variants = [[vocab.variants(slot, exact) for slot in term.slots] for term in terms]
             suggestions = tuple(vocab.suggestions(terms))
@@ -305,7 +371,8 @@ class SearchIndex:
             if not allowed:
                 return SearchResult((), suggestions, 0)
             cap = max(CANDIDATES, 2 * limit) if limit else 0
-            ranker = Ranker(terms, variants, self._paragraphs)
+            ranker = Ranker(terms, variants, self._paragraphs, cancelled)
+            slots = sum(len(term.slots) for term in terms)
             ranked: list[tuple[SortKey, Callable[[], Hit]]] = []
             complete = True
             expressions = self._expressions(variants, vocab)
@@ -314,9 +381,11 @@ class SearchIndex:
                     # Every line of an all-exact paragraph outranks the rest: enough found.
                     complete = False
                     break
-                rows, whole = self._candidates(expr, allowed, cap)
+                check()
+                rows, whole = self._candidates(expr, allowed, cap, slots)
                 complete = complete and whole
                 ranked.extend(ranker.rank(rows, self._docs))
+            check()
             if not complete:
                 # The last expression accepts every form, so it finds every paragraph.
                 complete = self._count(ranker, expressions[-1], allowed)
@@ -353,9 +422,12 @@ class SearchIndex:
         return [e for e in (exact, every if every != exact else None) if e is not None]
 
     def _candidates(
-        self, expr: str, allowed: dict[int, DocInfo], cap: int
+        self, expr: str, allowed: dict[int, DocInfo], cap: int, words: int = 1
     ) -> tuple[list[tuple[int, str]], bool]:
-        """Paragraphs matching an FTS query (the first `cap` in index order), and if that is all."""
+        """Paragraphs matching an FTS query (the first `cap` in index order), and if that is all.
+
+        With a `cap`, they hold `RANKED_CHARS` characters at most, fewer the more query `words`
+        are looked for in them (each may match everywhere)."""
         everything = len(allowed) == len(self._docs)
         ranges: list[store.Bounds]
         if everything or len(allowed) > _RANGES:
@@ -371,6 +443,13 @@ class SearchIndex:
             if cap and len(got) >= wanted:
                 complete = False
             rows.extend(row for row in got if (row[0] >> 32) in allowed)
+        if cap:
+            budget = RANKED_CHARS // max(min(words, 16), 1)
+            chars = 0
+            for n, (_, body) in enumerate(rows):
+                chars += len(body)
+                if chars > budget and n:
+                    return rows[:n], False
         return rows, complete
 
     def _count(self, ranker: Ranker, expr: str, allowed: dict[int, DocInfo]) -> bool:
@@ -392,7 +471,7 @@ class SearchIndex:
             for row in store.paragraphs_matching(self._db, expr, bounds, 0)
             if (row[0] >> 32) in allowed
         ]
-        if len(rows) > COUNTED:
+        if len(rows) > COUNTED or sum(len(body) for _, body in rows) > COUNTED_CHARS:
             return False
         ranker.count(rows, self._docs)
         return True

@@ -10,6 +10,12 @@ from seedreader._marks import MARKS
 
 MAX_QUERY_WORDS = 16
 """Words of a query beyond this are ignored (a pasted page is not a query)."""
+MAX_QUERY_CHARS = 1000
+"""Characters of a query beyond this are ignored: what one search costs stays bounded."""
+_CACHED_WORD = 64
+"""Words longer than this are normalized each time rather than kept in `_NORMALIZED`."""
+_CACHED_WORDS = 100_000
+"""Words `_NORMALIZED` keeps at most (it is emptied when full)."""
 
 WORD = re.compile(rf"[^\W_](?:[^\W_]|[{MARKS}])*")
 """A word: letters and digits with their combining marks, as SQLite's unicode61 cuts them."""
@@ -26,9 +32,10 @@ def normalize(word: str) -> str:
         decomposed = unicodedata.normalize("NFKD", word.casefold())
         cached = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
         cached = unicodedata.normalize("NFC", cached)
-        if len(_NORMALIZED) > 200_000:
-            _NORMALIZED.clear()
-        _NORMALIZED[word] = cached
+        if len(word) <= _CACHED_WORD:  # a long word (a typed query) would fill it
+            if len(_NORMALIZED) >= _CACHED_WORDS:
+                _NORMALIZED.clear()
+            _NORMALIZED[word] = cached
     return cached
 
 
@@ -69,9 +76,11 @@ def parse_query(query: str, prefix: bool = True) -> list[Term]:
     """Split a query into terms.
 
     Args:
-        query: words, "quoted phrases", hyphenated or apostrophed words.
+        query: words, "quoted phrases", hyphenated or apostrophed words; only its first
+            `MAX_QUERY_CHARS` characters and `MAX_QUERY_WORDS` words count.
         prefix: let the last word match as a prefix unless the query ends with a space or quote.
     """
+    query = query[:MAX_QUERY_CHARS]
     terms: list[Term] = []
     pos = 0
     pieces: list[tuple[str, bool]] = []
@@ -95,4 +104,8 @@ def parse_query(query: str, prefix: bool = True) -> list[Term]:
         slot = last.slots[-1]
         last_slots = (*last.slots[:-1], Slot(slot.text, slot.norm, prefix=True))
         terms[-1] = Term(last.text, last_slots)
-    return terms
+    # A term given twice asks nothing more, and each costs a pass over every candidate.
+    unique: dict[tuple[object, ...], Term] = {}
+    for term in terms:
+        unique.setdefault((term.phrase, *((s.norm, s.prefix, s.fixed) for s in term.slots)), term)
+    return list(unique.values())

@@ -29,18 +29,30 @@ Lookup = dict[str, list[tuple[int, int, Variant]]]
 """Accepted word -> (term, slot, variant) of each query slot it matches."""
 
 
+class SearchCancelled(Exception):
+    """Ranking stopped because `Ranker.cancelled()` returned True."""
+
+
 class DocInfo:
     """An indexed document: its id in the index, paragraph first lines, place in the library."""
 
-    __slots__ = ("document", "first_lines", "id", "position")
+    __slots__ = ("document", "first_lines", "id", "pieces", "position")
 
     def __init__(
-        self, id_: int, document: Document, first_lines: array[int], position: int
+        self,
+        id_: int,
+        document: Document,
+        first_lines: array[int],
+        position: int,
+        pieces: dict[int, tuple[int, int]] | None = None,
     ) -> None:
         self.id = id_
         self.document = document
         self.first_lines = first_lines
         self.position = position
+        self.pieces = pieces or {}
+        """Paragraph number -> (column, line length) of each piece of a line too long to be
+        one row (`paragraphs.iter_rows`)."""
 
 
 class Occurrence:
@@ -75,9 +87,15 @@ class Ranker:
     """
 
     def __init__(
-        self, terms: list[Term], variants: list[list[list[Variant]]], paragraphs: int
+        self,
+        terms: list[Term],
+        variants: list[list[list[Variant]]],
+        paragraphs: int,
+        cancelled: Callable[[], bool] | None = None,
     ) -> None:
         self.terms = terms
+        self.cancelled = cancelled
+        """Polled between paragraphs: when it returns True, `SearchCancelled` is raised."""
         lookup: Lookup = {}
         for t, term_variants in enumerate(variants):
             for s, slot_variants in enumerate(term_variants):
@@ -110,8 +128,11 @@ class Ranker:
         out: list[tuple[SortKey, Callable[[], Hit]]] = []
         for rowid, body, info, first_line, found in self._matching(rows, docs):
             lines = body.split("\n")
+            piece = info.pieces.get(rowid & 0xFFFFFFFF)
             made = list(
-                line_hits(self.terms, found, lines, first_line, info, self.weights, self.totals)
+                line_hits(
+                    self.terms, found, lines, first_line, info, self.weights, self.totals, piece
+                )
             )
             self.counts[rowid] = len(made)
             out.extend(made)
@@ -125,7 +146,9 @@ class Ranker:
     def _matching(
         self, rows: list[tuple[int, str]], docs: dict[int, DocInfo]
     ) -> Iterator[tuple[int, str, DocInfo, int, list[Found]]]:
-        for rowid, body in rows:
+        for n, (rowid, body) in enumerate(rows):
+            if self.cancelled is not None and not n % 16 and self.cancelled():
+                raise SearchCancelled()
             if rowid in self.counts:
                 continue
             self.counts[rowid] = 0
@@ -261,8 +284,11 @@ def line_hits(
     info: DocInfo,
     weights: list[float],
     totals: list[int],
+    piece: tuple[int, int] | None = None,
 ) -> Iterator[tuple[SortKey, Callable[[], Hit]]]:
     """One hit per line of the paragraph holding a match, as (sort key, maker of the Hit).
+
+    A piece of a long line (`piece`: its column in the line and the line's length) is one hit.
 
     Score, most important first: typos and completions (cost), the weight of the terms on the
     line (more terms, rarer terms), how close they stand, how common the matched spelling is.
@@ -293,7 +319,16 @@ def line_hits(
         score = round(10_000 - 1_000 * cost + 100 * share + 10 * proximity + popularity, 4)
         chosen = [mine[t][1] if t in mine else best[t][1] for t in range(n_terms)]
         maker = partial(
-            _make_hit, terms, chosen, all_on_line[line_no], lines, line_no, first_line, info, score
+            _make_hit,
+            terms,
+            chosen,
+            all_on_line[line_no],
+            lines,
+            line_no,
+            first_line,
+            info,
+            score,
+            piece,
         )
         yield (-score, info.position, first_line + line_no), maker
 
@@ -307,8 +342,12 @@ def _make_hit(
     first_line: int,
     info: DocInfo,
     score: float,
+    piece: tuple[int, int] | None,
 ) -> Hit:
     spans = sorted({span for _, m in on_line for span in _spans(m, line_no)})
+    offset, length = piece if piece is not None else (0, -1)
+    if offset:
+        spans = [(a + offset, b + offset) for a, b in spans]
     return Hit(
         document=info.document,
         line=first_line + line_no,
@@ -317,6 +356,8 @@ def _make_hit(
         score=score,
         terms=tuple(term_match(term, chosen[t], lines) for t, term in enumerate(terms)),
         text=lines[line_no],
+        text_start=offset,
+        line_length=length,
     )
 
 

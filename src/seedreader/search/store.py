@@ -5,7 +5,8 @@ per-word work, far faster than Python could, and the index lives in the cache di
 start only opens a file. The index (two files: index and paragraph text) is keyed by the folder
 the documents share; inside it each document is keyed by path, size and modification time.
 A paragraph's row id is its document's id shifted left by 32 bits plus its number in the
-document.
+document. A path is stored as `pathnames.db_path` gives it (a BLOB when the name is not valid
+UTF-8: file names are bytes).
 """
 
 from __future__ import annotations
@@ -20,18 +21,23 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from seedreader.documents import Document
+from seedreader.pathnames import db_path, path_bytes
 from seedreader.search.vocabulary import Vocabulary
 
-SCHEMA = 2
+SCHEMA = 3
 """Version of the index file's layout; an index of another version is rebuilt."""
 BATCH = 5000
 """Paragraphs handed to SQLite at once while building."""
+BATCH_CHARS = 8_000_000
+"""Characters of text handed to SQLite at once at most while building (a batch of pieces of a
+very long line holds `BATCH` full rows)."""
 
 _SCHEMA_SQL = f"""
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS docs(
     id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, size INTEGER, mtime_ns INTEGER,
-    first_lines BLOB, indexed INTEGER NOT NULL DEFAULT 0, complete INTEGER NOT NULL DEFAULT 0);
+    first_lines BLOB, pieces BLOB, indexed INTEGER NOT NULL DEFAULT 0,
+    complete INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS text.para(id INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     body, content='', tokenize='unicode61 remove_diacritics 2', detail=none, columnsize=0);
@@ -59,7 +65,7 @@ def index_path(documents: Sequence[Document], cache_dir: Path) -> Path:
     """The index file of a library: one per folder the documents share."""
     folders = {str(d.path.parent) for d in documents}
     common = os.path.commonpath(sorted(folders)) if folders else ""
-    key = hashlib.sha1(f"{SCHEMA}\n{common}".encode()).hexdigest()[:20]
+    key = hashlib.sha1(f"{SCHEMA}\n".encode() + path_bytes(common)).hexdigest()[:20]
     return cache_dir / "search" / f"{key}.sqlite"
 
 
@@ -134,25 +140,29 @@ class Batch:
         self.writer = writer
         self._ids: list[int] = []
         self._bodies: list[str] = []
-        self._begun: list[tuple[int, str, int, int]] = []
+        self._chars = 0
+        self._begun: list[tuple[int, str | bytes, int, int]] = []
         self._counts: dict[int, int] = {}
-        self._ended: list[tuple[bytes, int]] = []
+        self._ended: list[tuple[bytes, bytes, int]] = []
 
-    def begin(self, doc_id: int, path: str, key: tuple[int, int]) -> None:
-        self._begun.append((doc_id, path, *key))
+    def begin(self, doc_id: int, path: Path, key: tuple[int, int]) -> None:
+        self._begun.append((doc_id, db_path(path), *key))
         self._counts[doc_id] = 0
 
     def add(self, rowid: int, body: str) -> None:
         self._ids.append(rowid)
         self._bodies.append(body)
+        self._chars += len(body)
         doc_id = rowid >> 32
         self._counts[doc_id] = (rowid & 0xFFFFFFFF) + 1
 
-    def end(self, doc_id: int, first_lines: array[int]) -> None:
-        self._ended.append((first_lines.tobytes(), doc_id))
+    def end(self, doc_id: int, first_lines: array[int], pieces: array[int]) -> None:
+        """The document is complete: its paragraphs' first lines and its pieces of long lines
+        (`(paragraph, column, line length)` triples) are stored with it."""
+        self._ended.append((first_lines.tobytes(), pieces.tobytes(), doc_id))
 
     def full(self) -> bool:
-        return len(self._bodies) >= BATCH
+        return len(self._bodies) >= BATCH or self._chars >= BATCH_CHARS
 
     def flush(self) -> None:
         """Store the text (committed, so the writer's connection sees it), then send it on."""
@@ -168,6 +178,7 @@ class Batch:
             self.store.execute("COMMIT")
         self.writer.send(("batch", self._begun, span, list(self._counts.items()), self._ended))
         self._ids, self._bodies, self._begun, self._ended, self._counts = [], [], [], [], {}
+        self._chars = 0
 
 
 class Writer:
@@ -227,7 +238,7 @@ class Writer:
                 [(count, doc_id) for doc_id, count in counts],  # type: ignore[attr-defined]
             )
             db.executemany(
-                "UPDATE docs SET first_lines=?, complete=1 WHERE id=?",
+                "UPDATE docs SET first_lines=?, pieces=?, complete=1 WHERE id=?",
                 ended,  # type: ignore[arg-type]
             )
             db.execute("COMMIT")
@@ -272,6 +283,12 @@ def compute_vocabulary(db: sqlite3.Connection) -> tuple[Vocabulary, int]:
         [*vocab.dump().items(), ("paragraphs", paragraphs)],
     )
     return vocab, paragraphs
+
+
+def forget_vocabulary(db: sqlite3.Connection) -> None:
+    """Remove the stored vocabulary (the documents indexed are about to change)."""
+    keys = _VOCABULARY_KEYS
+    db.execute(f"DELETE FROM meta WHERE key IN ({', '.join('?' * len(keys))})", keys)
 
 
 def load_vocabulary(db: sqlite3.Connection) -> tuple[Vocabulary, int] | None:

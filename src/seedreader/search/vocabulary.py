@@ -24,6 +24,11 @@ FUZZY_VARIANTS = 40
 """At most this many spellings tried for one misspelled word."""
 COST_PREFIX = 0.25
 """Rank cost of a completion of the word being typed (an exact word costs 0, an edit 1)."""
+NEAR_CACHED = 256
+"""Lookups of near spellings `Vocabulary.near` keeps at most (typing asks for each prefix
+once, then moves on)..."""
+NEAR_CACHED_WORDS = 50_000
+"""... and words found in all: the cache is emptied when either is reached."""
 
 
 class Variant(NamedTuple):
@@ -62,6 +67,8 @@ class Vocabulary:
         self.length_start = array("I", [bisect_left(lengths, n) for n in range(longest + 2)])
         """by_length[length_start[n]:] are the words of n letters or more."""
         self._near: dict[tuple[str, int], list[tuple[str, int]]] = {}
+        self._near_words = 0
+        """Words held in `_near`, its keys included."""
 
     @classmethod
     def empty(cls) -> Vocabulary:
@@ -117,10 +124,19 @@ class Vocabulary:
         found = self._near.get(key)
         if found is None:
             found = self._near_uncached(norm, distance)
-            if len(self._near) > 256:  # typing asks for each prefix once, then moves on
+            size = len(found) + 1
+            if len(self._near) >= NEAR_CACHED or self._near_words + size > NEAR_CACHED_WORDS:
                 self._near.clear()
-            self._near[key] = found
+                self._near_words = 0
+            if size <= NEAR_CACHED_WORDS:
+                self._near[key] = found
+                self._near_words += size
         return list(found)
+
+    @property
+    def cached(self) -> tuple[int, int]:
+        """(lookups, words) held in the cache of near spellings."""
+        return len(self._near), self._near_words
 
     def _near_uncached(self, norm: str, distance: int) -> list[tuple[str, int]]:
         if distance <= 0 or len(norm) - distance >= len(self.length_start):

@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 from seedreader.documents import Document, sanitize
 from seedreader.hit_trail import HitTrail
 from seedreader.lazy_index import IndexFailed, LazyIndex
+from seedreader.pathnames import show_path
 from seedreader.ui.widgets.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
@@ -36,24 +37,23 @@ SNIPPET_WIDTH = 90
 
 
 def snippet(hit: Hit, width: int = SNIPPET_WIDTH) -> Text:
-    """The hit's line around its matches, sanitized, with every matched term highlighted."""
-    line = hit.text
-    first = hit.spans[0][0] if hit.spans else hit.column
-    start = 0
-    if len(line) > width:
-        start = max(0, min(first - width // 4, len(line) - width))
-    end = min(len(line), start + width)
-    lead = "…" if start > 0 else ""
-    text = Text(lead + sanitize(line[start:end]) + ("…" if end < len(line) else ""))
-    for a, b in hit.spans:
-        a, b = max(a, start) - start + len(lead), min(b, end) - start + len(lead)
-        if a < b:
-            text.stylize("bold reverse", a, b)
+    """The hit's line around its matches, sanitized, with every matched term highlighted.
+
+    Only a window of `width` characters ("…" marks included) is touched: a line may be megabytes.
+    """
+    window = hit.window(width)
+    lead = "…" if window.cut_before else ""
+    text = Text(lead + sanitize(window.text) + ("…" if window.cut_after else ""))
+    for a, b in window.spans:
+        text.stylize("bold reverse", a + len(lead), b + len(lead))
     return text
 
 
 DEBOUNCE_SECONDS = 0.06
 """A burst of keystrokes starts one search, not one per key."""
+QUERY_CHARS = 1000
+"""The query box takes no more: the engine reads no more (`search.query.MAX_QUERY_CHARS`, not
+imported here: the engine loads when first needed), and each key typed into a long box costs."""
 RESULTS_SHOWN = 50
 
 
@@ -145,6 +145,7 @@ class SearchPanel(ReportsWorkerErrors, Vertical):
             yield Input(
                 placeholder='Search: typos are forgiven, "quotes" match exactly',
                 id="search-query",
+                max_length=QUERY_CHARS,
             )
             yield Button("All documents", id="search-scope", compact=True)
         yield Static("", id="search-count")
@@ -180,6 +181,11 @@ class SearchPanel(ReportsWorkerErrors, Vertical):
         self._generation += 1
         if self._timer is not None:
             self._timer.stop()
+        focused = self.screen.focused
+        if focused is not None and self in focused.ancestors:
+            # Now, not when the screen gets `Closed`: a key typed right after Esc (Esc q read
+            # together as alt+q) must not land in the hidden query box.
+            self.screen.set_focus(None)
 
     def show_state(self, message: str) -> None:
         """A line above the hits: progress, errors, or a hint."""
@@ -203,10 +209,18 @@ class SearchPanel(ReportsWorkerErrors, Vertical):
 
     @work(thread=True, group="search-index", exit_on_error=False)
     def _build_index(self) -> None:
+        worker = get_current_worker()
         try:
             self._build_index_now()
+        except Exception as error:
+            # Whatever fails says so: the count line never stays at "Indexing N%".
+            if not worker.is_cancelled:
+                message = f"The search index could not be built ({type(error).__name__}: {error})."
+                self.app.call_from_thread(self.show_state, message)
+            raise
         finally:
-            self.app.call_from_thread(self._built)
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._built)
 
     def _build_index_now(self) -> None:
         from seedreader.search import IndexCancelled
@@ -248,7 +262,13 @@ class SearchPanel(ReportsWorkerErrors, Vertical):
 
     @work(thread=True, group="search-update", exit_on_error=False)
     def _update_index(self, document: Document) -> None:
-        self.index.update(document)
+        from seedreader.search import IndexCancelled
+
+        worker = get_current_worker()
+        try:
+            self.index.update(document, cancelled=lambda: worker.is_cancelled)
+        except IndexCancelled:
+            return
 
     # -- searching
 
@@ -285,11 +305,20 @@ class SearchPanel(ReportsWorkerErrors, Vertical):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _run_search(self, generation: int, query: str, scope: list[Document] | None) -> None:
+        from seedreader.search import SearchCancelled
+
         index = self.index.index
         if index is None:
             return
-        result = index.search(query, limit=RESULTS_SHOWN, documents=scope)
-        if not get_current_worker().is_cancelled:
+        worker = get_current_worker()
+        try:
+            # A newer query (exclusive) or quitting cancels the worker: the search stops then.
+            result = index.search(
+                query, limit=RESULTS_SHOWN, documents=scope, cancelled=lambda: worker.is_cancelled
+            )
+        except SearchCancelled:
+            return
+        if not worker.is_cancelled:
             self.app.call_from_thread(self._show_results, generation, result)
 
     def _show_results(self, generation: int, result: SearchResult) -> None:
@@ -318,7 +347,7 @@ class SearchPanel(ReportsWorkerErrors, Vertical):
 
     def _prompt(self, hit: Hit) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(sanitize(self.label_of(hit.document)), style="bold")
+        text.append(show_path(self.label_of(hit.document)), style="bold")  # \xff, not �
         text.append(f":{hit.line + 1}", style="dim")
         text.append("  ")
         # One row per hit: the snippet gets what the name leaves of the list's width.
@@ -334,13 +363,28 @@ class SearchPanel(ReportsWorkerErrors, Vertical):
 
     @work(thread=True, exclusive=True, group="search-all", exit_on_error=False)
     def _collect_trail(self, query: str, scope: list[Document] | None, chosen: Hit) -> None:
+        from seedreader.search import SearchCancelled
+
         index = self.index.index
         if index is None:
             return
-        result = index.search(query, limit=0, documents=scope)
+        worker = get_current_worker()
+        try:
+            result = index.search(
+                query, limit=0, documents=scope, cancelled=lambda: worker.is_cancelled
+            )
+        except SearchCancelled:
+            return
         trail = HitTrail.collect(query, result.hits, self._order(), chosen, result.complete)
-        if not get_current_worker().is_cancelled:
+        if not worker.is_cancelled:
             self.post_message(self.TrailReady(trail))
+
+    def on_unmount(self) -> None:
+        """Quitting: stop every search and build now rather than wait for them (the process
+        ends only when their threads do). Cancelled workers stop at their next check; the
+        index stops the SQL statement it is running."""
+        self.workers.cancel_node(self)
+        self.index.interrupt()
 
     # -- events and keys
 
