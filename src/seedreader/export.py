@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterable
@@ -12,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from seedreader.documents import Document, DocumentError, open_document
+from seedreader.documents import TAB_SIZE, Document, DocumentError, open_document, sanitize
 from seedreader.notes import Anchor, Note, NotesStoreError, PlacedNote, place_notes
+from seedreader.pathnames import show_path
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -128,23 +130,71 @@ def to_json(placed: Iterable[PlacedNote], ascii_only: bool = False) -> str:
     return f'{{{fields}, "notes": {notes}}}\n'
 
 
+def _visible_lines(text: str) -> list[str]:
+    """A note's text as the Markdown export shows it, line by line.
+
+    Split at LF only, tabs expanded, every other control or invisible character shown as a
+    visible symbol (`sanitize`).
+    """
+    return [sanitize(line.expandtabs(TAB_SIZE)) for line in text.split("\n")]
+
+
+_RUNS = {"`": re.compile("`+"), "~": re.compile("~+")}
+
+
+def _fenced(text: str) -> list[str]:
+    """`text` as the lines of a fenced block that nothing inside can close.
+
+    The fence is longer than any run of its character in the text: backticks, or tildes when
+    the text's runs of tildes are shorter.
+    """
+    lines = _visible_lines(text)
+    joined = "\n".join(lines)
+    runs = {c: max((len(m) for m in run.findall(joined)), default=0) for c, run in _RUNS.items()}
+    char = min(runs, key=lambda c: (runs[c], c != "`"))
+    fence = char * max(3, runs[char] + 1)
+    return [fence, *lines, fence]
+
+
 def _quote_block(text: str) -> str:
-    return "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
+    """The quoted text: a fenced block (shown literally) inside a block quote."""
+    return "\n".join(f"> {line}" if line else ">" for line in _fenced(text))
+
+
+_HEADING_SPECIAL = re.compile(r"[\\`*_\[\]<>#!&|~]")
+_EDGE_SPACE = re.compile(r"^\s+|\s+$")
+
+
+def _heading_text(text: str) -> str:
+    """Text for a heading, shown literally.
+
+    One line with no control characters; every character Markdown would read as markup is
+    backslash-escaped; spaces at its ends (which a heading drops) are kept as entities.
+    """
+    text = _HEADING_SPECIAL.sub(lambda m: "\\" + m.group(), sanitize(text))
+    return _EDGE_SPACE.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group()), text)
 
 
 def to_markdown(placed: Iterable[PlacedNote]) -> str:
-    """The Markdown export: notes grouped by document, each with `path:line`, quote and body."""
+    """The Markdown export: notes grouped by document, each with `path:line`, quote and body.
+
+    Its structure holds whatever a note or a file name holds: names are shown escaped
+    (`show_path`) in headings that escape Markdown, quotes and bodies are fenced blocks that
+    nothing inside can close, and no control character is written (each shows as a visible
+    symbol). The JSON export is the one that keeps every character for re-import.
+    """
     groups: dict[str, list[PlacedNote]] = {}
     for p in placed:
         groups.setdefault(p.note.path, []).append(p)
     out = ["# seedreader notes", ""]
     for path in sorted(groups):
-        out += [f"## {path}", ""]
+        shown = _heading_text(show_path(path))
+        out += [f"## {shown}", ""]
         for p in groups[path]:
             anchor = p.note.anchor
             line = p.line if p.line is not None else anchor.start_line
             end_line = p.end_line if p.end_line is not None else anchor.end_line
-            where = f"{path}:{line + 1}" + (f"-{end_line + 1}" if end_line != line else "")
+            where = f"{shown}:{line + 1}" + (f"-{end_line + 1}" if end_line != line else "")
             state = {
                 "moved": " (moved)",
                 "detached": " (detached: the text is gone; line as it was)",
@@ -152,7 +202,7 @@ def to_markdown(placed: Iterable[PlacedNote]) -> str:
             }.get(p.state, "")
             updated = time.strftime("%Y-%m-%d %H:%M", time.localtime(p.note.updated))
             out += [f"### {where}{state}", "", _quote_block(anchor.quote), ""]
-            out += [p.note.body.rstrip("\n"), "", f"*{updated}*", ""]
+            out += [*_fenced(p.note.body), "", f"*{updated}*", ""]
     return "\n".join(out)
 
 

@@ -23,7 +23,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def test_hits_as_path_line_column_text(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "Qaddafi", str(SEEDS), "--limit", "2")
+    code, out, err = run(capsys, "Qaddafi", str(SEEDS), "--limit", "2", "--width", "0")
     assert code == 0
     lines = out.splitlines()
     assert len(lines) == 2
@@ -32,17 +32,33 @@ def test_hits_as_path_line_column_text(capsys: pytest.CaptureFixture[str]) -> No
     seed = next(SEEDS.glob("*.txt")).read_text().splitlines()
     assert seed[int(line) - 1] == text[1:]
     assert text[1:][int(column) - 1 :].startswith("Gaddafi")
+    _, out, _ = run(capsys, "Qaddafi", str(SEEDS), "--limit", "2", "--width", "60")
+    text = out.splitlines()[0].split(":", 3)[3][1:]
+    assert len(text) <= 60 and text.endswith("…") and "Gaddafi" in text
+    assert text.strip("…") in seed[int(line) - 1]
     assert "\x1b[" not in out  # not a terminal: no colour
     assert "did you mean: gaddafi" in err and err.startswith("seedreader: ")
 
 
 def test_json_lines(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, '"air strikes"', str(SEEDS), "--json", "--limit", "0")
+    code, out, _ = run(
+        capsys, '"air strikes"', str(SEEDS), "--json", "--limit", "0", "--width", "0"
+    )
     assert code == 0
     records = [json.loads(line) for line in out.splitlines()]
     assert len(records) == 3
     for record in records:
-        assert set(record) == {"path", "line", "column", "score", "text", "matches"}
+        assert set(record) == {
+            "path",
+            "line",
+            "column",
+            "score",
+            "text",
+            "text_start",
+            "line_length",
+            "matches",
+        }
+        assert record["text_start"] == 0 and record["line_length"] == len(record["text"])
         assert [record["text"][a:b] for a, b in record["matches"]] == ["air strikes"]
         assert record["column"] == record["matches"][0][0] + 1
 
@@ -109,6 +125,7 @@ def test_colour_on_a_terminal(tmp_path: Path) -> None:
     [
         (["x", "no/such/folder"], "no such file or folder"),
         (["x", str(SEEDS), "--limit", "-1"], "--limit"),
+        (["x", str(SEEDS), "--width", "-1"], "--width"),
         (["x", str(SEEDS), "--limit", "many"], "invalid int value"),
         (["   ", str(SEEDS)], "empty"),
         ([], "required"),
@@ -148,4 +165,4 @@ def test_skipped_files_are_reported(tmp_path: Path, capsys: pytest.CaptureFixtur
     code, out, err = run(capsys, "zebra", str(tmp_path))
     assert code == 0
     assert "notes.txt" in out
-    assert "seedreader: Skipped 2 files that are not text documents or not regular files." in err
+    assert err == "seedreader: skipped 2 entries: 2 files of other types\n"

@@ -49,17 +49,25 @@ def test_markdown_groups_by_document_with_place_quote_and_body() -> None:
 
 ### /docs/a.txt:1
 
+> ```
 > first
+> ```
 
+```
 plain
+```
 
 {stamp}
 
 ### /docs/a.txt:10 (detached: the text is gone; line as it was)
 
+> ```
 > gone
+> ```
 
+```
 lost text
+```
 
 {stamp}
 
@@ -67,13 +75,17 @@ lost text
 
 ### /docs/b.txt:7-9 (moved)
 
+> ```
 > second line
 >
 > fourth
+> ```
 
+```
 Body with *markup*
 
 - a list
+```
 
 {stamp}
 """
