@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from seedreader.pathnames import db_path, path_from_db, show_path
 from seedreader.paths import ensure_private_dir
 
 QUOTE_LENGTH = 60
@@ -95,6 +96,12 @@ def find_place(place: Place, line_count: int, line: Callable[[int], str]) -> int
     return old
 
 
+def _unusable(path: Path, error: Exception) -> str:
+    """The one-line notice when the store cannot be opened: reading goes on without it."""
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return f"Reading places and choices are not remembered this time: {show_path(path)}: {reason}"
+
+
 class ReadingState:
     """Positions of documents in `state.sqlite3`; if the store cannot be used, reading goes on.
 
@@ -111,8 +118,14 @@ class ReadingState:
     def _connect(self, create: bool = True) -> sqlite3.Connection | None:
         if self._db is not None or self.problem is not None:
             return self._db
-        if not create and not self._path.exists():
-            return None  # nothing remembered yet: the file is made on the first save
+        try:
+            os.stat(self._path)
+        except FileNotFoundError:
+            if not create:
+                return None  # nothing remembered yet: the file is made on the first save
+        except OSError as error:  # a folder the user cannot enter, say
+            self.problem = _unusable(self._path, error)
+            return None
         try:
             ensure_private_dir(self._path.parent)
             db = sqlite3.connect(self._path, isolation_level=None, timeout=5.0)
@@ -122,7 +135,7 @@ class ReadingState:
                 os.chmod(self._path, 0o600)
             self._db = db
         except (sqlite3.Error, OSError) as error:
-            self.problem = f"reading positions are not saved ({self._path}: {error})"
+            self.problem = _unusable(self._path, error)
         return self._db
 
     def get(self, path: Path) -> Place | None:
@@ -133,7 +146,7 @@ class ReadingState:
         try:
             row = db.execute(
                 "SELECT line, quote, furthest, line_count FROM positions WHERE path = ?",
-                (str(path),),
+                (db_path(path),),
             ).fetchone()
         except sqlite3.Error as error:
             self.problem = f"reading positions are not available ({error})"
@@ -151,20 +164,21 @@ class ReadingState:
             ).fetchall()
         except sqlite3.Error:
             return {}
-        return {row[0]: Place(*row[1:]) for row in rows}
+        return {path_from_db(row[0]): Place(*row[1:]) for row in rows}
 
     def save(self, path: Path, place: Place) -> None:
         """Remember a place (one short transaction)."""
         db = self._connect()
         if db is None:
             return
+        now = time.time()
         try:
             db.execute(
                 "INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
                 "line=excluded.line, quote=excluded.quote, "
                 "furthest=max(furthest, excluded.furthest), "
                 "line_count=excluded.line_count, updated=excluded.updated",
-                (str(path), place.line, place.quote, place.furthest, place.line_count, time.time()),
+                (db_path(path), place.line, place.quote, place.furthest, place.line_count, now),
             )
         except sqlite3.Error as error:
             self.problem = f"reading positions are not saved ({error})"

@@ -10,8 +10,9 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from seedreader.documents import Document, Library, Skipped, sanitize
+from seedreader.documents import Document, Library, Skipped
 from seedreader.lazy_index import LazyIndex
+from seedreader.pathnames import show_path
 from seedreader.state import ReadingState
 from seedreader.ui.screens.reader import ReaderScreen
 
@@ -143,7 +144,7 @@ class ReaderApp(App[None]):
         self.notes_store, problems = _open_notes(self.data_dir)
         screen.attach_notes(self.notes_store)
         for problem in problems:
-            self.notify(sanitize(problem), severity="warning", markup=False, timeout=10)
+            self.notify(show_path(problem), severity="warning", markup=False, timeout=10)
         screen.is_ready = True
         early, self._early_keys = self._early_keys, []
         for key in early:

@@ -8,7 +8,7 @@ from functools import partial
 from textual.command import Hit, Hits, Provider
 from textual.theme import ThemeProvider
 
-from seedreader.documents import sanitize
+from seedreader.pathnames import show_path
 from seedreader.ui.screens.reader import ReaderScreen
 
 CURRENT = "  ✓ current"
@@ -23,14 +23,14 @@ class DocumentCommands(Provider):
             return
         matcher = self.matcher(query)
         for index, document in enumerate(screen.library):
-            title = f"Open {sanitize(document.name)}"
+            title = f"Open {show_path(document.name)}"
             score = matcher.match(title)
             if score > 0:
                 yield Hit(
                     score,
                     matcher.highlight(title),
                     partial(screen.open_document, index),
-                    help=sanitize(str(document.path)),
+                    help=show_path(document.path),
                 )
 
 

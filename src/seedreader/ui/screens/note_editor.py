@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, Static, TextArea
 
 from seedreader.documents import sanitize
+from seedreader.pathnames import show_path
 from seedreader.ui.screens.typeahead import TypeaheadScreen
 from seedreader.ui.widgets.notes_sidebar import shorten
 
@@ -43,7 +44,7 @@ class NoteEditorScreen(TypeaheadScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-editor"):
-            yield Static(Text(sanitize(self._title), style="bold"), id="note-editor-title")
+            yield Static(Text(show_path(self._title), style="bold"), id="note-editor-title")
             yield Static(
                 Text("▌ " + sanitize(shorten(self._quote, 200)), style="italic"),
                 id="note-editor-quote",
@@ -63,7 +64,7 @@ class NoteEditorScreen(TypeaheadScreen[str]):
     def show_problem(self, message: str) -> None:
         """Show why saving failed; the typed text stays."""
         self.query_one("#note-editor-help", Label).update(
-            Text(sanitize(message) + " — your text is kept; ctrl+s to retry", style="bold red")
+            Text(show_path(message) + " — your text is kept; ctrl+s to retry", style="bold red")
         )
 
     def action_save(self) -> None:

@@ -20,6 +20,7 @@ from textual.widgets import Static
 from seedreader.documents import Document, DocumentError, Library, sanitize
 from seedreader.hit_trail import HitTrail
 from seedreader.lazy_index import LazyIndex
+from seedreader.pathnames import show_path
 from seedreader.state import ReadingState
 from seedreader.ui.keys import (
     APP_KEYS,
@@ -172,9 +173,9 @@ class ReaderScreen(Screen[None]):
         self.shelf.refresh_entries()  # 10,000 entries in a big library: after the first frame
         self.set_interval(CHANGE_CHECK_SECONDS, self._check_for_changes)
         for message in self._messages:
-            self.notify(sanitize(message), markup=False, timeout=6)
+            self.notify(show_path(message), markup=False, timeout=6)
         if self.state.problem:
-            self.notify(sanitize(self.state.problem), severity="warning", markup=False)
+            self.notify(show_path(self.state.problem), severity="warning", markup=False)
         self.post_message(self.Ready(self))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -252,7 +253,7 @@ class ReaderScreen(Screen[None]):
             document.load()
         except DocumentError as error:
             if not quiet or len(self.library) == 1:
-                self.notify(sanitize(str(error)), severity="error", markup=False)
+                self.notify(show_path(str(error)), severity="error", markup=False)
             return False
         if remember:
             self.remember_place()
@@ -295,7 +296,7 @@ class ReaderScreen(Screen[None]):
         self.open_document(self.current)
         if self.is_ready:
             self.search.reindex(fresh)
-        self.notify(f"{sanitize(document.name)} changed on disk and was reloaded.", markup=False)
+        self.notify(f"{show_path(document.name)} changed on disk and was reloaded.", markup=False)
 
     @on(LibraryPanel.DocumentChosen)
     def _document_chosen(self, event: LibraryPanel.DocumentChosen) -> None:
@@ -518,7 +519,7 @@ class ReaderScreen(Screen[None]):
         try:
             notes = self.notes_store.all_notes()
         except NotesStoreError as error:
-            self.notify(sanitize(str(error)), severity="error", markup=False)
+            self.notify(show_path(str(error)), severity="error", markup=False)
             return
 
         def chosen(note: Note | None) -> None:
@@ -531,7 +532,7 @@ class ReaderScreen(Screen[None]):
     def _open_note(self, note: Note) -> None:
         index = self._order.get(Path(note.path))
         if index is None:
-            self.notify(f"{sanitize(note.path)} is not among the open documents.", markup=False)
+            self.notify(f"{show_path(note.path)} is not among the open documents.", markup=False)
             return
         if index != self.current and not self.open_document(index):
             return

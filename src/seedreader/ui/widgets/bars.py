@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from seedreader.documents import sanitize
+from seedreader.pathnames import show_path
 
 
 class _Bar(Static):
@@ -26,7 +27,7 @@ class TitleBar(_Bar):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(" seedreader ", style="bold")
         text.append("│ ")
-        text.append(sanitize(title), style="bold")
+        text.append(show_path(title), style="bold")
         if position:
             text.append(f"  ({position})")
         self._show(text)

@@ -16,7 +16,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from seedreader.documents import Document, Library, sanitize
+from seedreader.documents import Document, Library
+from seedreader.pathnames import show_path
 from seedreader.state import Place, ReadingState, find_place, make_quote, percent, read_fraction
 from seedreader.ui.widgets.panel_list import PanelList
 
@@ -136,8 +137,8 @@ class LibraryPanel(PanelList):
         text = Text(no_wrap=True, overflow="ellipsis")
         folder, _, name = entry.label.rpartition("/")
         if folder:
-            text.append(sanitize(folder) + "/", style="dim")
-        text.append(sanitize(name))
+            text.append(show_path(folder) + "/", style="dim")
+        text.append(show_path(name))
         detail = Text(style="dim")
         if entry.lines is not None:
             detail.append(f"\n{entry.lines:,} lines")

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from seedreader.documents import Document, sanitize
+from seedreader.pathnames import show_path
 from seedreader.ui.widgets.panel_list import PanelList
 from seedreader.ui.widgets.worker_errors import ReportsWorkerErrors
 
@@ -44,7 +45,7 @@ def note_prompt(placed: PlacedNote, name: str | None = None) -> Text:
     else:
         where = f"line {placed.line + 1}"
     if name:
-        where = f"{sanitize(name)}:{placed.line + 1 if placed.line is not None else '?'}"
+        where = f"{show_path(name)}:{placed.line + 1 if placed.line is not None else '?'}"
     text.append(where, style="bold")
     if placed.state != "exact":
         text.append(f"  {placed.state}", style=_STATE_STYLE.get(placed.state, ""))
@@ -218,7 +219,7 @@ class NotesSidebar(ReportsWorkerErrors, Vertical):
         try:
             self._last_deleted = self._store().delete(placed.note.id)
         except NotesStoreError as error:
-            self.notify(sanitize(str(error)), severity="error", markup=False)
+            self.notify(show_path(str(error)), severity="error", markup=False)
             return
         self.notify("Note deleted. Press u to undo.")
         self.reload()
@@ -232,7 +233,7 @@ class NotesSidebar(ReportsWorkerErrors, Vertical):
         try:
             self.store.restore(self._last_deleted)
         except NotesStoreError as error:
-            self.notify(sanitize(str(error)), severity="error", markup=False)
+            self.notify(show_path(str(error)), severity="error", markup=False)
             return
         self._last_deleted = None
         self.notify("Note restored.")

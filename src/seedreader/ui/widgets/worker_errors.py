@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
-from seedreader.documents import sanitize
+from seedreader.pathnames import show_path
 
 
 class ReportsWorkerErrors(DOMNode):
@@ -17,7 +17,7 @@ class ReportsWorkerErrors(DOMNode):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.app.notify(
-                sanitize(f"{event.worker.name}: {event.worker.error}"),
+                show_path(f"{event.worker.name}: {event.worker.error}"),
                 severity="error",
                 markup=False,
             )
