@@ -148,3 +148,21 @@ async def test_mouse_drag_selects_lines_for_a_note(make_app) -> None:  # type: i
         await add_note(pilot, app, "dragged")
         placed = reader(app).notes.notes[0]
         assert (placed.line, placed.end_line) == (2, 6)
+
+
+async def test_an_unexpected_failure_while_saving_keeps_the_text(make_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Whatever a save raises, the editor says so and keeps the text (not 'Saving…' forever)."""
+
+    def fail(*args: object) -> None:
+        raise UnicodeEncodeError("utf-8", "x", 0, 1, "surrogates not allowed")
+
+    monkeypatch.setattr(NotesStore, "add", fail)
+    app = make_app(SEED)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"precious words", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditorScreen)
+        assert app.screen.body == "precious words"
+        help_text = str(app.screen.query_one("#note-editor-help").render())
+        assert "cannot save the note" in help_text and "kept" in help_text

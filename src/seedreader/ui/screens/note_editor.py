@@ -85,6 +85,9 @@ class NoteEditorScreen(TypeaheadScreen[str]):
         except NotesStoreError as error:
             self.app.call_from_thread(self.show_problem, str(error))
             return
+        except Exception as error:  # noqa: BLE001 - any failure must leave the text in the editor
+            self.app.call_from_thread(self.show_problem, f"cannot save the note: {error}")
+            return
         self.app.call_from_thread(self.dismiss, body)
 
     def action_cancel(self) -> None:
