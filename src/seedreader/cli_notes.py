@@ -22,10 +22,17 @@ from seedreader.export import (
     write_atomic,
 )
 from seedreader.notes import NotesStore, NotesStoreError, PlacedNote
+from seedreader.pathnames import show_path
 from seedreader.paths import data_dir
 
 QUOTE_WIDTH = 72
 """Characters of a note's quote shown by `notes list`."""
+READING = ("list", "export")
+"""Commands that only read: they open the notes file read-only and change nothing."""
+_TEXT = "--text"
+_ADD_OPTIONS = ("--line", "--to-line", _TEXT, "--data-dir", "-h", "--help")
+_STASHED = "\0text:"
+"""Start of the stand-in for a stashed --text value (no command-line argument holds NUL)."""
 
 
 def _data_dir_option(parser: argparse.ArgumentParser, default: object) -> None:
@@ -80,8 +87,62 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stash_text(argv: list[str]) -> tuple[list[str], list[str]]:
+    """`add`'s --text values taken out of argv, each replaced by a stand-in argparse passes on.
+
+    argparse mangles some values of an option: `--text=--` becomes an empty list (it drops
+    "--" as the end-of-options marker), `--text -x` is refused as a missing value. A note's
+    text is anything: `--text=VALUE` always is the value, and so is the argument after
+    `--text` unless it is another option of `add` (`--text --line 3` forgot the text).
+
+    Returns:
+        The new argv and the values, in order (a stand-in names its index).
+    """
+    out: list[str] = []
+    values: list[str] = []
+    command: str | None = None
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        i += 1
+        if arg == "--":
+            out += argv[i - 1 :]
+            break
+        if command is None:
+            out.append(arg)
+            if arg == "--data-dir" and i < len(argv):
+                out.append(argv[i])
+                i += 1
+            elif not arg.startswith("-"):
+                command = arg
+            continue
+        value: str | None = None
+        if command == "add" and arg.startswith(_TEXT + "="):
+            value = arg[len(_TEXT) + 1 :]
+        elif command == "add" and arg == _TEXT and i < len(argv):
+            following = argv[i]
+            if following.split("=", 1)[0] not in _ADD_OPTIONS:
+                value = following
+                i += 1
+        if value is None:
+            out.append(arg)
+        else:
+            out.append(f"{_TEXT}={_STASHED}{len(values)}")
+            values.append(value)
+    return out, values
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    argv, values = _stash_text(argv)
+    options = build_parser().parse_args(argv)
+    text = getattr(options, "text", None)
+    if isinstance(text, str) and text.startswith(_STASHED):
+        options.text = values[int(text[len(_STASHED) :])]
+    return options
+
+
 def _open_store(options: argparse.Namespace) -> NotesStore:
-    store = NotesStore(data_dir(options.data_dir))
+    store = NotesStore(data_dir(options.data_dir), read_only=options.command in READING)
     for warning in store.warnings:
         print(f"seedreader: {sanitize(warning)}", file=sys.stderr)
     return store
@@ -89,7 +150,7 @@ def _open_store(options: argparse.Namespace) -> NotesStore:
 
 def main(argv: list[str]) -> int:
     """Run `seedreader notes ...`; returns the exit status."""
-    options = build_parser().parse_args(argv)
+    options = _parse(argv)
     try:
         store = _open_store(options)
     except NotesStoreError as exc:
@@ -168,7 +229,7 @@ def _list(store: NotesStore, options: argparse.Namespace) -> int:
         note = p.note
         line = p.line if p.line is not None else note.anchor.start_line
         end = p.end_line if p.end_line is not None else note.anchor.end_line
-        where = f"{note.path}:{line + 1}" + (f"-{end + 1}" if end != line else "")
+        where = f"{show_path(note.path)}:{line + 1}" + (f"-{end + 1}" if end != line else "")
         print(sanitize(f"{where}  [{p.state}]  {note.id}"))
         print("    > " + sanitize(_shorten(note.anchor.quote, QUOTE_WIDTH)))
         for body_line in note.body.split("\n")[:3]:
@@ -181,10 +242,31 @@ def _list(store: NotesStore, options: argparse.Namespace) -> int:
 # --- add -----------------------------------------------------------------------------------------
 
 
+def _read_stdin() -> str:
+    """The note's text from stdin, which must be UTF-8 text.
+
+    Raises:
+        NotesStoreError: it is not.
+    """
+    if sys.stdin is None:
+        raise NotesStoreError("--text - reads the note from stdin, but there is no stdin")
+    buffer = getattr(sys.stdin, "buffer", None)
+    try:
+        # Read as bytes: text mode would turn bad bytes into surrogates, or raise.
+        raw = buffer.read() if buffer is not None else sys.stdin.read().encode("utf-8")
+        text = raw.decode("utf-8")
+    except UnicodeError:
+        raise NotesStoreError("the note read from stdin is not UTF-8 text") from None
+    if "\0" in text:
+        raise NotesStoreError("the note read from stdin holds NUL bytes (binary data, not text)")
+    return text
+
+
 def _add(store: NotesStore, options: argparse.Namespace) -> int:
-    text = sys.stdin.read() if options.text == "-" else options.text
+    text = _read_stdin() if options.text == "-" else options.text
     if not text.strip():
-        return error("the note is empty (give some --text)")
+        where = "stdin" if options.text == "-" else "--text"
+        return error(f"the note is empty or only blanks (give some text with {where})")
     document = open_document(options.path)
     first = options.line
     last = options.to_line if options.to_line is not None else first
@@ -192,7 +274,7 @@ def _add(store: NotesStore, options: argparse.Namespace) -> int:
         return error("line numbers start at 1")
     note = store.add(document, first - 1, last - 1, text)  # returns once committed
     span = f"{first}" + (f"-{last}" if last != first else "")
-    print(sanitize(f"saved note {note.id} on {note.path}:{span}"))
+    print(sanitize(f"saved note {note.id} on {show_path(note.path)}:{span}"))
     return 0
 
 

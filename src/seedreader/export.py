@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import json
 import os
@@ -15,7 +17,7 @@ from typing import Any
 
 from seedreader.documents import TAB_SIZE, Document, DocumentError, open_document, sanitize
 from seedreader.notes import Anchor, Note, NotesStoreError, PlacedNote, place_notes
-from seedreader.pathnames import show_path
+from seedreader.pathnames import is_clean, path_bytes, show_path
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -84,13 +86,27 @@ def _line(value: int | None) -> int | None:
     return None if value is None else value + 1
 
 
+def _path_fields(path: str) -> dict[str, str]:
+    """`path`, and `path_bytes` when the name is not valid UTF-8 (as `search --json` gives them).
+
+    A JSON string cannot hold bytes that are not UTF-8: such a name's `path` is shown escaped
+    (`show_path`) and `path_bytes` holds its bytes in base64, which import reads back.
+    """
+    if is_clean(path):
+        return {"path": path}
+    return {
+        "path": show_path(path),
+        "path_bytes": base64.b64encode(path_bytes(path)).decode("ascii"),
+    }
+
+
 def record(placed: PlacedNote) -> dict[str, Any]:
     """A note as a JSON object: where it is now (1-based `line`, `end_line`) and all it holds."""
     note = placed.note
     anchor = note.anchor
     return {
         "id": note.id,
-        "path": note.path,
+        **_path_fields(note.path),
         "line": _line(placed.line),
         "end_line": _line(placed.end_line),
         "quote": anchor.quote,
@@ -253,6 +269,21 @@ def _field(item: dict[str, Any], name: str, kind: type | tuple[type, ...], where
     return value
 
 
+def _path_from(item: dict[str, Any], where: str) -> str:
+    """The note's path: from `path_bytes` (base64) when there is one, else from `path`."""
+    shown = _field(item, "path", str, where)
+    if "path_bytes" not in item:
+        return str(shown)
+    encoded = _field(item, "path_bytes", str, where)
+    try:
+        raw = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise NotesImportError(f"{where}: field 'path_bytes' is not base64") from None
+    if not raw or b"\0" in raw:
+        raise NotesImportError(f"{where}: field 'path_bytes' is not a file name")
+    return os.fsdecode(raw)
+
+
 def _note_from(item: object, where: str) -> Note:
     if not isinstance(item, dict):
         raise NotesImportError(f"{where}: not a note object")
@@ -264,7 +295,7 @@ def _note_from(item: object, where: str) -> Note:
     a = f"{where} anchor"
     return Note(
         id=_field(item, "id", str, where),
-        path=_field(item, "path", str, where),
+        path=_path_from(item, where),
         fingerprint=_field(item, "fingerprint", str, where),
         anchor=Anchor(
             start_line=_field(anchor, "start_line", int, a),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import sqlite3
+import stat
 import threading
 import time
 import uuid
@@ -20,6 +22,7 @@ from typing import Self
 from rapidfuzz import fuzz, process
 
 from seedreader.documents import Document
+from seedreader.pathnames import db_path, path_from_db, show_path
 
 __all__ = [
     "DB_NAME",
@@ -52,8 +55,12 @@ SHORT_QUOTE = 8
 
 SQLITE_BUSY = 5
 SQLITE_LOCKED = 6
+SQLITE_IOERR = 10
 SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
 SQLITE_NOTADB = 26
+LOW_SPACE = 1 << 20
+"""Bytes free in the data folder below which an SQLite I/O error is taken for a full disk."""
 
 EXACT = "exact"
 MOVED = "moved"
@@ -90,7 +97,8 @@ class Note:
 
     id: str
     path: str
-    """The document's absolute path when the note was last attached to it."""
+    """The document's absolute path when the note was last attached to it (a name that is not
+    valid UTF-8 holds surrogate escapes, as `os.fsdecode` gives it; see `pathnames`)."""
     fingerprint: str
     """`Document.fingerprint` of the content the anchor was taken from."""
     anchor: Anchor
@@ -208,13 +216,13 @@ def make_anchor(document: Document, start_line: int, end_line: int) -> Anchor:
     count = _line_count(document)
     if count == 0:
         raise NotesStoreError(
-            f"{document.path}: the document is empty; there is nothing to annotate"
+            f"{show_path(document.path)}: the document is empty; there is nothing to annotate"
         )
     if end_line < start_line:
         start_line, end_line = end_line, start_line
     if start_line < 0 or end_line >= count:
         raise NotesStoreError(
-            f"{document.path}: line {start_line + 1}"
+            f"{show_path(document.path)}: line {start_line + 1}"
             + (f"-{end_line + 1}" if end_line != start_line else "")
             + f" is outside the document (it has {count} lines)"
         )
@@ -495,7 +503,7 @@ def _row(note: Note) -> tuple[object, ...]:
     a = note.anchor
     return (
         note.id,
-        note.path,
+        db_path(note.path),  # TEXT, or a BLOB of the name's bytes when it is not UTF-8
         note.fingerprint,
         a.start_line,
         a.end_line,
@@ -525,7 +533,7 @@ def _note(row: Sequence[object]) -> Note:
     )
     return Note(
         str(id_),
-        str(path),
+        path_from_db(path) if isinstance(path, bytes) else str(path),
         str(fingerprint),
         anchor,
         str(body),
@@ -553,11 +561,14 @@ def _transaction(db: sqlite3.Connection) -> Iterator[None]:
     db.execute("BEGIN IMMEDIATE")
     try:
         yield
+        # A COMMIT that fails (disk full) may leave the transaction open: it is rolled back
+        # below, so the next save on this connection starts afresh.
+        db.execute("COMMIT")
     except BaseException:
         if db.in_transaction:
-            db.execute("ROLLBACK")
+            with suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
         raise
-    db.execute("COMMIT")
 
 
 def _check_text(text: str, what: str) -> None:
@@ -579,7 +590,20 @@ class NotesStore:
     one statement sequence at a time.
     """
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, read_only: bool = False) -> None:
+        """Open the notes file in `data_dir`, creating both when they do not exist.
+
+        A damaged notes file is moved aside and a fresh one started; one from a newer seedreader
+        and an unwritable folder give a store that reads but does not save. `warnings` says so.
+
+        Args:
+            read_only: open only to read (`notes list`, `notes export`): nothing in the data
+                folder is created, moved or changed, and a missing folder or file holds no
+                notes. A damaged notes file, or one from a newer seedreader, raises instead.
+
+        Raises:
+            NotesStoreError: the notes file cannot be opened (with `read_only`, or is damaged).
+        """
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / DB_NAME
         """The notes file."""
@@ -587,8 +611,11 @@ class NotesStore:
         """One-line messages for the user on how the store was opened (moved aside, read-only)."""
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
-        self._read_only = False
-        self._open()
+        self._read_only = read_only
+        if read_only:
+            self._open_for_reading()
+        else:
+            self._open()
 
     # -- opening
 
@@ -598,7 +625,7 @@ class NotesStore:
         except OSError as error:
             self._read_only = True
             self.warnings.append(
-                f"cannot create the notes folder {self.data_dir}: {error.strerror}; "
+                f"cannot create the notes folder {show_path(self.data_dir)}: {error.strerror}; "
                 "notes cannot be saved"
             )
             return
@@ -608,19 +635,27 @@ class NotesStore:
         if not writable:
             self._open_read_only()
             return
+        # An empty file is a valid empty database to SQLite; the user should still know. (Ours
+        # is never seen empty: `_create` links it into place whole.)
+        with suppress(OSError):
+            if self.path.is_file() and self.path.stat().st_size == 0:
+                self.warnings.append(
+                    f"the notes file {show_path(self.path)} was empty (0 bytes) and was started "
+                    "afresh"
+                )
         try:
             self._db = self._connect()
         except _Corrupt as reason:
             aside = self._move_aside()
             self.warnings.append(
-                f"the notes file {self.path} is damaged ({reason}); it was moved aside to "
-                f"{aside.name} and a fresh notes file was started"
+                f"the notes file {show_path(self.path)} is damaged ({reason}); it was moved "
+                f"aside to {aside.name} and a fresh notes file was started"
             )
             self._db = self._connect()
         except _TooNew:
             self._open_read_only()
             self.warnings.append(
-                f"the notes file {self.path} was written by a newer seedreader; "
+                f"the notes file {show_path(self.path)} was written by a newer seedreader; "
                 "notes can be read but not saved"
             )
 
@@ -635,22 +670,56 @@ class NotesStore:
             except _Busy as busy:
                 if time.monotonic() > deadline:
                     raise NotesStoreError(
-                        f"the notes file {self.path} is busy (another seedreader holds it): {busy}"
+                        f"the notes file {show_path(self.path)} is busy "
+                        f"(another seedreader holds it): {busy}"
                     ) from None
                 time.sleep(0.01 + random.random() * 0.04)
 
+    def _create(self) -> None:
+        """Put a new notes file, with its tables, at `self.path` all at once.
+
+        It is made under a temporary name with mode 0600 (SQLite gives the -wal and -shm files
+        the same mode) and hard-linked into place: never a file another instance just made
+        replaced, never an empty or half-made file seen by one starting at the same moment.
+        """
+        temporary = self.path.with_name(f".{self.path.name}.new-{uuid.uuid4().hex[:12]}")
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        try:
+            try:
+                db = sqlite3.connect(temporary, isolation_level=None)
+                try:
+                    db.execute("PRAGMA journal_mode = WAL")
+                    self._migrate(db)
+                finally:
+                    db.close()
+            except sqlite3.Error as error:
+                raise NotesStoreError(
+                    f"cannot create the notes file {show_path(self.path)}: {self._explain(error)}"
+                ) from None
+            try:
+                os.link(temporary, self.path)
+            except FileExistsError:
+                pass  # another instance made it first: that one is used
+            except OSError:
+                # No hard links on this file system: an empty file, made by SQLite as it opens.
+                with suppress(FileExistsError):
+                    os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                with suppress(OSError):
+                    os.unlink(f"{temporary}{suffix}")
+
     def _connect_once(self) -> sqlite3.Connection:
         if not self.path.exists():
-            # Created here with mode 0600 before SQLite opens it; SQLite gives the -wal and -shm
-            # files the same mode. O_EXCL: never truncate a file another instance just made.
-            with suppress(FileExistsError):
-                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            self._create()
         try:
             db = sqlite3.connect(
                 self.path, isolation_level=None, timeout=BUSY_TIMEOUT, check_same_thread=False
             )
         except sqlite3.Error as error:
-            raise NotesStoreError(f"cannot open the notes file {self.path}: {error}") from None
+            raise NotesStoreError(
+                f"cannot open the notes file {show_path(self.path)}: {error}"
+            ) from None
         try:
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
             mode = db.execute("PRAGMA journal_mode = WAL").fetchone()
@@ -671,7 +740,9 @@ class NotesStore:
                 raise _Corrupt(str(error)) from None
             # Anything else (I/O error, disk full, permissions) is not the file's fault: it is
             # reported and the file is left where it is.
-            raise NotesStoreError(f"cannot open the notes file {self.path}: {error}") from None
+            raise NotesStoreError(
+                f"cannot open the notes file {show_path(self.path)}: {self._explain(error)}"
+            ) from None
         except (_Corrupt, _TooNew, _Busy):
             db.close()
             raise
@@ -690,10 +761,103 @@ class NotesStore:
                 migration(db)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
+    def _open_for_reading(self) -> None:
+        """Open for `read_only`: create, move or change nothing; a damaged file raises."""
+        shown = show_path(self.path)
+        try:
+            info = self.path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            return  # no data folder, or no notes file in it: no notes
+        except OSError as error:
+            raise NotesStoreError(f"cannot read the notes file {shown}: {error.strerror}") from None
+        if stat.S_ISDIR(info.st_mode):
+            raise NotesStoreError(f"the notes file {shown} is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise NotesStoreError(f"the notes file {shown} is not a regular file")
+        if info.st_size == 0:
+            self.warnings.append(f"the notes file {shown} is empty (0 bytes): it holds no notes")
+            return
+        # Notes saved last may still be in the -wal file (another seedreader is running, or one
+        # was killed): `mode=ro` reads them, but needs the -shm file and makes it when missing.
+        # With no log, `immutable` reads the file alone and makes nothing next to it.
+        try:
+            logged = os.stat(f"{self.path}-wal").st_size > 0
+        except OSError:
+            logged = False
+        uri = self.path.absolute().as_uri()
+        choices = ["mode=ro", "mode=ro&immutable=1"] if logged else ["mode=ro&immutable=1"]
+        failure: sqlite3.Error | None = None
+        for options in choices:
+            try:
+                db = sqlite3.connect(
+                    f"{uri}?{options}", uri=True, timeout=BUSY_TIMEOUT, check_same_thread=False
+                )
+            except sqlite3.Error as error:
+                failure = error
+                continue
+            try:
+                version = int(db.execute("PRAGMA user_version").fetchone()[0])
+                check = db.execute("PRAGMA quick_check").fetchall()
+            except sqlite3.Error as error:
+                db.close()
+                code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+                if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+                    raise NotesStoreError(self._damaged(str(error))) from None
+                failure = error
+                continue
+            if [tuple(r) for r in check] != [("ok",)]:
+                db.close()
+                raise NotesStoreError(
+                    self._damaged(str(check[0][0]) if check else "integrity check failed")
+                )
+            if version > SCHEMA_VERSION:
+                db.close()
+                raise NotesStoreError(
+                    f"the notes file {shown} was written by a newer seedreader (schema "
+                    f"{version}; this one reads {SCHEMA_VERSION}); it was left as it is"
+                )
+            if version == 0:
+                db.close()  # an empty database: no notes yet
+                return
+            if options != choices[0]:
+                self.warnings.append(
+                    f"the notes saved last (in {show_path(self.path)}-wal) cannot be read here"
+                )
+            self._db = db
+            return
+        raise NotesStoreError(
+            f"cannot read the notes file {shown}: "
+            + (self._explain(failure) if failure is not None else "unknown error")
+        )
+
+    def _damaged(self, reason: str) -> str:
+        return f"the notes file {show_path(self.path)} is damaged ({reason}); it was left as it is"
+
+    def _explain(self, error: sqlite3.Error) -> str:
+        """What went wrong, for the user: "the disk is full" rather than "disk I/O error"."""
+        code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+        if code == SQLITE_FULL or (code == SQLITE_IOERR and self._low_on_space()):
+            return f"the disk is full (no space left in {show_path(self.data_dir)})"
+        message = str(error)
+        if code in (SQLITE_BUSY, SQLITE_LOCKED):
+            return "the notes file is busy (another seedreader is writing); try again"
+        if "readonly" in message:
+            return f"the notes file {show_path(self.path)} is read-only"
+        if isinstance(error, sqlite3.OperationalError):
+            return message
+        return f"{show_path(self.path)}: {message}"
+
+    def _low_on_space(self) -> bool:
+        try:
+            return shutil.disk_usage(self.data_dir).free < LOW_SPACE
+        except OSError:
+            return False
+
     def _open_read_only(self) -> None:
         self._read_only = True
         self.warnings.append(
-            f"the notes folder {self.data_dir} is not writable: notes can be read but not saved"
+            f"the notes folder {show_path(self.data_dir)} is not writable: "
+            "notes can be read but not saved"
         )
         if not self.path.exists():
             return
@@ -710,7 +874,7 @@ class NotesStore:
                 continue
             self._db = db
             return
-        self.warnings.append(f"the notes file {self.path} cannot be read")
+        self.warnings.append(f"the notes file {show_path(self.path)} cannot be read")
 
     def _move_aside(self) -> Path:
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -757,21 +921,14 @@ class NotesStore:
     def _writing(self, what: str) -> Iterator[sqlite3.Connection]:
         if self._read_only or self._db is None:
             raise NotesStoreError(
-                f"cannot {what}: the notes folder {self.data_dir} is not writable"
+                f"cannot {what}: the notes folder {show_path(self.data_dir)} is not writable"
             )
         with self._lock:
             try:
                 with _transaction(self._db):
                     yield self._db
-            except sqlite3.OperationalError as error:
-                message = str(error)
-                if "locked" in message or "busy" in message:
-                    message = "the notes file is busy (another seedreader is writing); try again"
-                elif "readonly" in message:
-                    message = f"the notes file {self.path} is read-only"
-                raise NotesStoreError(f"cannot {what}: {message}") from None
             except sqlite3.DatabaseError as error:
-                raise NotesStoreError(f"cannot {what}: {self.path}: {error}") from None
+                raise NotesStoreError(f"cannot {what}: {self._explain(error)}") from None
 
     def add(self, document: Document, start_line: int, end_line: int, body: str) -> Note:
         """Add a note on lines `start_line`..`end_line` (0-based, inclusive) of `document`.
@@ -865,7 +1022,9 @@ class NotesStore:
             try:
                 rows = self._db.execute(sql, args).fetchall()
             except sqlite3.DatabaseError as error:
-                raise NotesStoreError(f"cannot read notes from {self.path}: {error}") from None
+                raise NotesStoreError(
+                    f"cannot read notes from {show_path(self.path)}: {error}"
+                ) from None
         return [_note(row) for row in rows]
 
     def get(self, note_id: str) -> Note | None:
@@ -888,7 +1047,7 @@ class NotesStore:
         notes = self._query(
             f"SELECT {_COLUMNS} FROM notes WHERE path = ? OR fingerprint = ? "
             "ORDER BY start_line, created, id",
-            (path, fingerprint),
+            (db_path(path), fingerprint),
         )
         mine: list[Note] = []
         moved: list[Note] = []
@@ -910,7 +1069,8 @@ class NotesStore:
         try:
             with self._writing("re-attach notes") as db:
                 db.executemany(
-                    "UPDATE notes SET path = ? WHERE id = ?", [(path, n.id) for n in notes]
+                    "UPDATE notes SET path = ? WHERE id = ?",
+                    [(db_path(path), n.id) for n in notes],
                 )
         except NotesStoreError:
             pass  # busy or unwritable: the notes still show, and are re-attached next time

@@ -1,5 +1,5 @@
-"""Faults through a real terminal: SIGKILL while saving notes, tiny terminals, key bursts and a
-data folder that cannot be written."""
+"""Faults through a real terminal: SIGKILL while saving notes, tiny terminals, key bursts, a
+data folder that cannot be written and a full disk."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from seedreader.notes import DB_NAME, NotesStore
+from tests.disks import fill, small_disk
 from tests.e2e.conftest import Spawn
 from tests.e2e.terminal import Terminal, misalignment
 
@@ -174,3 +175,31 @@ def test_data_folder_that_cannot_be_created(spawn: Spawn, tmp_path: Path) -> Non
     terminal.wait_until(lambda _: terminal.cursor_line() == 4, 5, "reading goes on")
     terminal.press("q")
     assert terminal.wait_exit() == 0
+
+
+def test_a_full_disk_says_so_and_keeps_the_note(spawn: Spawn, tmp_path: Path) -> None:
+    """Saving on a full disk says "the disk is full" (not "disk I/O error"), the text stays in
+    the editor, and once there is room the same note is saved."""
+    doc = write_numbered(tmp_path / "doc.txt", 60)
+    with small_disk(tmp_path / "disk") as disk:
+        data = disk / "data"
+        terminal = spawn("--data-dir", data, doc)
+        terminal.wait_for("/ Search")
+        filler = fill(disk)
+        terminal.press("a")
+        terminal.wait_for("New note on line 1")
+        terminal.press("words I do not want to lose")
+        terminal.wait_for("▊ words I do not want to lose")
+        terminal.press("ctrl+s")
+        terminal.wait_for("the disk is full")
+        time.sleep(0.3)
+        text = terminal.screen_text()
+        assert "I/O error" not in text
+        assert "▊ words I do not want to lose" in text  # the editor keeps the text
+        filler.unlink()
+        terminal.press("ctrl+s")  # room again: the same note is saved
+        terminal.wait_for("Note saved.")
+        terminal.press("q")
+        assert terminal.wait_exit() == 0
+        with NotesStore(data, read_only=True) as store:
+            assert [n.body for n in store.all_notes()] == ["words I do not want to lose"]

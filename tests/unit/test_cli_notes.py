@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -161,6 +162,9 @@ def test_export_to_stdout(capsys: pytest.CaptureFixture[str], doc: Path, data: P
         ),
         (["add", "{doc}", "--line", "0", "--text", "x"], "line numbers start at 1"),
         (["add", "{doc}", "--line", "2", "--text", "  "], "the note is empty"),
+        (["add", "{doc}", "--line", "2", "--text", ""], "the note is empty"),
+        (["add", "{doc}", "--line", "2", "--text", "\n\t "], "the note is empty"),
+        (["add", "{doc}", "--line", "2", "--text", "--line", "3"], "expected one argument"),
         (["add", "{missing}", "--line", "1", "--text", "x"], "no such file"),
         (["add", "{binary}", "--line", "1", "--text", "x"], "binary file"),
         (["add", "{doc}", "--line", "two", "--text", "x"], "invalid int value"),
@@ -196,16 +200,135 @@ def test_bad_input_is_one_line_and_exit_2(
     assert "Traceback" not in err
 
 
-def test_a_damaged_notes_file_is_named_and_set_aside(
-    capsys: pytest.CaptureFixture[str], data: Path
+def test_a_damaged_notes_file_is_named_and_set_aside_by_a_writing_command(
+    capsys: pytest.CaptureFixture[str], doc: Path, data: Path
 ) -> None:
     data.mkdir()
     (data / DB_NAME).write_bytes(b"garbage, not SQLite" * 50)
-    code, _, err = run(capsys, "list", "--data-dir", str(data))
+    code, _, err = run(
+        capsys, "add", str(doc), "--line", "1", "--text", "x", "--data-dir", str(data)
+    )
     assert code == 0
     assert err.startswith(f"seedreader: the notes file {data / DB_NAME} is damaged")
     assert "moved aside" in err
     assert len(list(data.glob(f"{DB_NAME}.corrupt-*"))) == 1
+
+
+@pytest.mark.parametrize(
+    "command", [["list"], ["list", "--json"], ["export"], ["export", "--format", "json"]]
+)
+def test_a_reading_command_reports_a_damaged_notes_file_and_changes_nothing(
+    capsys: pytest.CaptureFixture[str], data: Path, command: list[str]
+) -> None:
+    data.mkdir()
+    garbage = b"garbage, not SQLite" * 50
+    (data / DB_NAME).write_bytes(garbage)
+    code, out, err = run(capsys, *command, "--data-dir", str(data))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"seedreader: the notes file {data / DB_NAME} is damaged (file is not a database); "
+        "it was left as it is\n"
+    )
+    assert [p.name for p in data.iterdir()] == [DB_NAME]
+    assert (data / DB_NAME).read_bytes() == garbage
+
+
+@pytest.mark.parametrize("command", ["list", "export"])
+def test_a_reading_command_with_no_data_folder_creates_none(
+    capsys: pytest.CaptureFixture[str], data: Path, command: str
+) -> None:
+    code, out, _ = run(capsys, command, "--data-dir", str(data))
+    assert code == 0
+    assert not data.exists()
+    if command == "export":
+        assert out.startswith("# seedreader notes") and "###" not in out
+
+
+BAD_NAME = os.fsdecode(b"bad \xff\xfe name.txt")
+
+
+def test_a_name_that_is_not_utf8_add_list_export_import(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    odd = folder / BAD_NAME
+    odd.write_text(TEXT, encoding="utf-8")
+    shown = f"{folder}/bad \\xff\\xfe name.txt"
+    code, out, err = run(
+        capsys, "add", str(odd), "--line", "1", "--text", "T", "--data-dir", str(data)
+    )
+    assert (code, err) == (0, "")
+    assert out.endswith(f" on {shown}:1\n")
+    for where in ([], [str(odd)], [str(folder)]):
+        code, out, err = run(capsys, "list", *where, "--data-dir", str(data))
+        assert code == 0, err
+        assert out.startswith(f"{shown}:1  [exact]  "), out
+        code, out, _ = run(capsys, "list", "--json", *where, "--data-dir", str(data))
+        [item] = json.loads(out)
+        assert item["path"] == shown and base64.b64decode(item["path_bytes"]) == os.fsencode(odd)
+    code, out, _ = run(capsys, "export", "--data-dir", str(data))
+    assert code == 0 and "bad \\\\xff\\\\xfe name.txt:1" in out
+    exported = tmp_path / "notes.json"
+    assert (
+        run(capsys, "export", "--format", "json", "-o", str(exported), "--data-dir", str(data))[0]
+        == 0
+    )
+    other = tmp_path / "other"
+    code, _, err = run(capsys, "import", str(exported), "--data-dir", str(other))
+    assert code == 0 and "imported 1 new notes" in err
+    with NotesStore(other) as store:
+        assert [n.path for n in store.all_notes()] == [str(odd)]
+
+
+@pytest.mark.parametrize(
+    ("text_args", "body"),
+    [
+        (["--text=--"], "--"),
+        (["--text", "--"], "--"),
+        (["--text", "-x"], "-x"),
+        (["--text=-x"], "-x"),
+        (["--text", "--verbose"], "--verbose"),
+        (["--text=--line"], "--line"),
+        (["--text", "a=b --c"], "a=b --c"),
+    ],
+)
+def test_any_text_is_a_note_body(
+    capsys: pytest.CaptureFixture[str], doc: Path, data: Path, text_args: list[str], body: str
+) -> None:
+    code, _, err = run(capsys, "add", str(doc), "--line", "1", *text_args, "--data-dir", str(data))
+    assert (code, err) == (0, "")
+    with NotesStore(data) as store:
+        assert [n.body for n in store.all_notes()] == [body]
+
+
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [
+        (b"one\0two\n", "the note read from stdin holds NUL bytes"),
+        (b"caf\xe9 latin-1\n", "the note read from stdin is not UTF-8 text"),
+        (b"", "the note is empty or only blanks"),
+        (b" \n\t\n", "the note is empty or only blanks"),
+    ],
+)
+def test_bad_text_from_stdin_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str],
+    doc: Path,
+    data: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    stdin: bytes,
+    message: str,
+) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
+    code, out, err = run(
+        capsys, "add", str(doc), "--line", "1", "--text", "-", "--data-dir", str(data)
+    )
+    assert (code, out) == (2, "")
+    assert err.startswith(f"seedreader: {message}") and err.count("\n") == 1, err
+    with NotesStore(data) as store:
+        assert store.all_notes() == []
 
 
 def test_environment_sets_the_data_dir(
