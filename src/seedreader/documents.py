@@ -332,6 +332,8 @@ def _character_class(codes: Iterable[int]) -> str:
 
 _SANITIZE = _make_sanitize_table()
 _UNSAFE = re.compile(_character_class(_SANITIZE))
+UNSAFE = _UNSAFE
+"""Matches every character `sanitize` replaces (for outputs that escape them instead)."""
 
 
 def sanitize(text: str) -> str:

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from seedreader.documents import TAB_SIZE, Document, DocumentError, open_document, sanitize
+from seedreader.documents import (
+    TAB_SIZE,
+    UNSAFE,
+    Document,
+    DocumentError,
+    open_document,
+    sanitize,
+)
 from seedreader.notes import Anchor, Note, NotesStoreError, PlacedNote, place_notes
 from seedreader.pathnames import is_clean, path_bytes, show_path
 
@@ -127,9 +134,25 @@ def record(placed: PlacedNote) -> dict[str, Any]:
     }
 
 
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # JSON escapes characters outside the BMP as a UTF-16 pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def _dumps(item: dict[str, Any], ascii_only: bool) -> str:
+    """One JSON record with no control or invisible character in it as itself: each is
+    escaped (`\\u009b`), so the export reads back byte for byte but never drives a terminal or
+    hides text in an editor."""
+    text = json.dumps(item, ensure_ascii=ascii_only)
+    return text if ascii_only else UNSAFE.sub(_json_escape, text)
+
+
 def json_array(records: Iterable[dict[str, Any]], ascii_only: bool = False) -> str:
     """A JSON array with one record per line: easy to diff, and fast (C encoder, no indent)."""
-    items = ",\n".join(json.dumps(r, ensure_ascii=ascii_only) for r in records)
+    items = ",\n".join(_dumps(r, ascii_only) for r in records)
     return f"[\n{items}\n]" if items else "[]"
 
 

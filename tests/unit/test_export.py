@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seedreader.documents import open_document
+from seedreader.documents import UNSAFE, open_document
 from seedreader.export import (
     NotesImportError,
     locate,
@@ -107,7 +107,14 @@ def _store_with(tmp_path: Path, bodies: list[str]) -> tuple[NotesStore, Path]:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(bodies=st.lists(st.text(min_size=0, max_size=200), min_size=1, max_size=4))
+@given(
+    bodies=st.lists(
+        st.text(min_size=0, max_size=200)
+        | st.text(st.sampled_from("a\x00\x1b\x7f\x9b\x9d\u2029\u200d\U000e0041"), max_size=20),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_any_text_round_trips_through_json_export_and_import(
     tmp_path_factory: pytest.TempPathFactory, bodies: list[str]
 ) -> None:
@@ -121,6 +128,8 @@ def test_any_text_round_trips_through_json_export_and_import(
     assert fresh.merge(imported) == (len(bodies), 0)
     assert fresh.all_notes() == store.all_notes()
     assert sorted(n.body for n in fresh.all_notes()) == sorted(bodies)
+    # ...and the file itself carries no control or invisible character as itself.
+    assert UNSAFE.search(exported.replace("\n", "")) is None
     store.close()
     fresh.close()
 
