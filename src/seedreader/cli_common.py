@@ -13,7 +13,16 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from seedreader.documents import DEVICE, FIFO, SOCKET, ScanResult, count_skipped, sanitize
+from seedreader.documents import (
+    DEVICE,
+    FIFO,
+    SOCKET,
+    Scanner,
+    ScanResult,
+    count_skipped,
+    path_key,
+    sanitize,
+)
 from seedreader.pathnames import show_path
 
 EXIT_ERROR = 2
@@ -78,3 +87,28 @@ def nothing_to_read(scan: ScanResult, paths: Sequence[str]) -> int:
     where = " ".join(show_path(p) for p in paths)
     line = skipped_line(scan)
     return error(f"no readable document in {where}" + (f"; {line}" if line else ""))
+
+
+def start_scan(paths: Sequence[str], follow: bool) -> tuple[ScanResult, Scanner | None]:
+    """Scan in the background until the first documents are known, for the reader.
+
+    Returns what is found so far and the scan still running, or the whole result and None
+    when the scan is over. A folder of up to `FIRST_DOCUMENTS` documents is scanned whole
+    before any UI, as is one holding no document (the caller says `nothing_to_read`). A
+    bigger one is handed over running once it has shown `FIRST_DOCUMENTS` documents (or two,
+    after `FIRST_WAIT` seconds), paused until the app resumes it after its first frame.
+    """
+    scanner = Scanner(paths, follow=follow, hold=FIRST_DOCUMENTS).start()
+    if not scanner.wait(FIRST_DOCUMENTS, timeout=FIRST_WAIT):
+        scanner.wait(2)
+    scanner.pause()
+    if scanner.result is not None:
+        return scanner.result, None
+    return ScanResult(sorted(scanner.take(), key=lambda d: path_key(d.path))), scanner
+
+
+FIRST_DOCUMENTS = 200
+"""A folder scan holding more documents goes on in the background while the reader starts."""
+FIRST_WAIT = 0.1
+"""Seconds a folder scan may take to find `FIRST_DOCUMENTS` before the reader starts anyway
+(once it has found two)."""

@@ -21,7 +21,7 @@ import threading
 import unicodedata
 from bisect import bisect_right
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +33,7 @@ __all__ = [
     "DocumentError",
     "Library",
     "ScanResult",
+    "Scanner",
     "Skipped",
     "count_skipped",
     "decode_bytes",
@@ -40,9 +41,11 @@ __all__ = [
     "is_binary",
     "join_lines",
     "open_document",
+    "path_key",
     "sanitize",
     "scan_paths",
     "split_lines",
+    "walk_paths",
 ]
 
 TAB_SIZE = 8
@@ -52,8 +55,10 @@ CHUNK = 64 * 1024
 """Target size of one chunk of a large file (a chunk always ends at a line break)."""
 READ = 1024 * 1024
 """Size of one read while indexing a large file."""
-BLOCK = 4 * 1024 * 1024
-"""Size of one read of a large file by `Document.text_blocks`."""
+BLOCK = 1024 * 1024
+"""Size of one read of a large file by `Document.text_blocks`: what a search index build holds
+of the file at a time (the read, its text, the paragraphs cut from it), so it sets much of the
+build's peak memory (about 80 MB for a 100 MB file at 1 MiB, 100 MB at 2 MiB)."""
 SNIFF = 8 * 1024
 """Bytes looked at to tell text from binary."""
 
@@ -706,6 +711,12 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 _WHOLE = ("utf-16", "utf-32", "iso2022", "hz")
 """Codecs of files decoded whole whatever their size."""
+_BREAK_BYTES = frozenset(b"\r\n")
+TAIL_LIMIT = 8 * 1024 * 1024
+"""Furthest back the start of a line is looked for from the end of a file not indexed yet."""
+TAIL_REACH = 100_000
+"""How many lines above the tail it is read further back on demand (past that, scrolling up
+from the end waits for the index)."""
 
 
 class _Head(NamedTuple):
@@ -762,6 +773,19 @@ class Document:
         self._cache: OrderedDict[int, list[str]] = OrderedDict()
         self._fingerprint: str | None = None
         self._mtime_ns = 0
+        self.scanned: tuple[int, int, int, int] | None = None
+        """(inode, size, modification and change times in ns) of the file as the scan that
+        found it saw it (None when not found by a scan)."""
+        # The end of a large file, read before the index reaches it (see `read_tail`).
+        self._tail: list[str] = []
+        self._tail_start = 0
+        """Byte offset of the tail's first line (always just after a line break)."""
+        self._tail_end = 0
+        self._tail_first = 0
+        """The tail's first line number: an estimate until `_tail_exact`."""
+        self._tail_exact = False
+        self._tail_stuck = False
+        """No line start was found further back (one line longer than `TAIL_LIMIT`)."""
 
     def __repr__(self) -> str:
         return f"Document({str(self.path)!r})"
@@ -788,7 +812,15 @@ class Document:
         st = _stat_regular(self.path)
         try:
             with open(self.path, "rb") as handle:
-                head = handle.read(SMALL_FILE + 1 if st.st_size <= SMALL_FILE else 2 * CHUNK)
+                if st.st_size > SMALL_FILE:
+                    head = handle.read(2 * CHUNK)
+                else:
+                    # As much as the file holds and a byte more (asking for SMALL_FILE + 1
+                    # costs a buffer that large: 10,000 small files read 6x slower); a file
+                    # that grew since, or a size the system does not know (0), reads on.
+                    head = handle.read(st.st_size + 1)
+                    if len(head) > st.st_size:
+                        head += handle.read(SMALL_FILE + 1 - len(head))
         except OSError as error:
             raise DocumentError(f"{self.path}: cannot read: {error.strerror}") from None
         if is_binary(head[:SNIFF]):
@@ -828,12 +860,16 @@ class Document:
         if end is not None:
             self._add_chunk(start, head[start:end])
 
-    def _add_chunk(self, offset: int, data: bytes) -> None:
-        lines = _count_breaks(data)
-        if data and data[-1:] not in (b"\n", b"\r"):
+    def _add_chunk(
+        self, offset: int, data: bytes | bytearray, start: int = 0, end: int | None = None
+    ) -> None:
+        """Add the chunk `data[start:end]`, which begins at byte `offset` of the file."""
+        end = len(data) if end is None else end
+        lines = _breaks_in(data, start, end)
+        if end > start and data[end - 1] not in _BREAK_BYTES:
             lines += 1
         with self._lock:
-            self._chunks.append(_Chunk(offset, len(data), self._line_total))
+            self._chunks.append(_Chunk(offset, end - start, self._line_total))
             self._chunk_starts.append(self._line_total)
             self._line_total += lines
 
@@ -884,6 +920,7 @@ class Document:
         buffer = bytearray()  # grows in place: a 50 MB line is not copied once per read
         base = offset  # file offset of buffer[0]
         eof = False
+        has_cr = False  # whether the buffer may hold a CR
         while not eof:
             if cancelled is not None and cancelled():
                 return False
@@ -891,12 +928,14 @@ class Document:
             eof = not data
             searched = len(buffer)  # no line break after the first chunk window before this
             buffer += data
+            # Most text has no CR at all: then one look per read spares a search per chunk.
+            has_cr = has_cr or b"\r" in data
             start = 0
             while start < len(buffer):
-                end = _cut(buffer, start, start + CHUNK, eof=eof, searched=searched)
+                end = _cut(buffer, start, start + CHUNK, eof=eof, searched=searched, cr=has_cr)
                 if end is None:
                     break
-                self._add_chunk(base + start, bytes(buffer[start:end]))
+                self._add_chunk(base + start, buffer, start, end)  # counted in place: no copy
                 start = end
             del buffer[:start]
             base += start
@@ -996,9 +1035,11 @@ class Document:
                     self._take(head)
             head = None
         if head is not None:
-            text = head.text()
-            if text:
-                yield 0, join_lines(text, expand_tabs)
+            text = _decode_lines(head.data, head.skip, len(head.data), head.codec)
+            if expand_tabs:
+                text = _expand_tabs(text)
+            if len(head.data) > head.skip:
+                yield 0, text
             if progress is not None:
                 progress(len(head.data), len(head.data))
         elif self._lines is not None:
@@ -1012,28 +1053,43 @@ class Document:
     def _large_blocks(
         self, progress: Callable[[int, int], None] | None, expand_tabs: bool
     ) -> Iterator[tuple[int, str]]:
-        with open(self.path, "rb") as handle:
+        """`text_blocks` of a large file: `BLOCK` bytes at a time, read into one buffer.
+
+        Only the buffer (a block and the start of the line it cut) and the block's decoded
+        text are held: each read lands in place (`readinto`), the text is decoded from a view
+        of the buffer without the line break that ends it, and only the cut line moves to the
+        front for the next read.
+        """
+        with open(self.path, "rb", buffering=0) as handle:
             handle.seek(self._skip)
-            buffer = bytearray()  # what is left after the last whole line, then the next read
+            buffer = bytearray(BLOCK)
+            filled = 0  # bytes of the buffer in use: the cut line, then the next read
             read = self._skip
             line = 0
             eof = False
             while not eof:
-                data = handle.read(BLOCK)
-                eof = not data
-                # Nothing before the last byte of what was left can be a line break.
-                searched = len(buffer)
-                buffer += data
-                target = len(buffer) if eof else len(buffer) - 1
-                end = _cut(buffer, max(searched - 1, 0), target, eof=eof, searched=searched)
+                if len(buffer) - filled < BLOCK:  # a line longer than a read: grow
+                    buffer.extend(bytes(filled + BLOCK - len(buffer)))
+                with memoryview(buffer) as view:
+                    count = handle.readinto(view[filled : filled + BLOCK])
+                eof = not count
+                # Nothing before the last byte of the cut line can be a line break.
+                searched = filled
+                filled += count or 0
+                target = filled if eof else filled - 1
+                end = _cut(buffer, max(searched - 1, 0), target, eof, searched, size=filled)
                 if end is None:
                     continue  # no whole line yet: one line longer than a read
-                text = buffer[:end].decode(self._codec, errors="replace")
-                text = join_lines(text, expand_tabs)
-                del buffer[:end]
+                text = _decode_lines(buffer, 0, end, self._codec)
+                rest = filled - end
+                buffer[:rest] = buffer[end:filled]  # the cut line (short: rarely a long line)
+                filled = rest
                 read += end
+                if expand_tabs:
+                    text = _expand_tabs(text)
                 yield line, text
                 line += text.count("\n") + 1
+                del text
                 if progress is not None:
                     progress(read, max(self.size, read))
 
@@ -1062,6 +1118,205 @@ class Document:
             data = b""
         # A file cut short under us yields fewer lines; `line` then returns "".
         return split_lines(data.decode(self._codec, errors="replace"))
+
+    # -- the tail, before the index reaches it
+    #
+    # `G` on a large file must not wait for the index. `read_tail` reads the end of the file
+    # directly and numbers its lines from an estimate (the line density seen so far); the
+    # "view" methods below number lines that way: exact up to the indexed prefix, estimated in
+    # the tail, with a gap between them of lines not read yet. `sync_tail` moves the estimate
+    # (only when its caller asks, so numbers never change under it) and makes it exact once the
+    # index has reached the tail's first byte. Everything else (notes, search, `line`) keeps to
+    # exact line numbers only.
+
+    def read_tail(self) -> bool:
+        """Read the end of a large file not indexed yet; False when it cannot be shown now.
+
+        True at once when the file is indexed (or small). False when no line starts within
+        `TAIL_LIMIT` bytes of the end (one enormous last line): then wait for the index.
+        """
+        self.load()
+        with self._lock:
+            if self._indexed or self._tail:
+                return True
+            if self._tail_stuck:
+                return False
+            end = self.size
+            found = self._read_back(end, CHUNK)
+            if found is None:
+                self._tail_stuck = True
+                return False
+            start, lines = found
+            self._tail, self._tail_start, self._tail_end = lines, start, end
+            self._tail_first = self._line_total + self._estimate_lines(self._front_end(), start)
+            return True
+
+    def _front_end(self) -> int:
+        """Byte offset where the indexed prefix ends."""
+        last = self._chunks[-1] if self._chunks else None
+        return last.offset + last.length if last is not None else self._skip
+
+    def _estimate_lines(self, start: int, end: int) -> int:
+        """Lines guessed in bytes `start..end` (at least one), by the density seen so far."""
+        known_bytes = (self._front_end() - self._skip) + (self._tail_end - self._tail_start)
+        known_lines = self._line_total + len(self._tail)
+        density = known_lines / known_bytes if known_bytes > 0 and known_lines else 1 / 80
+        return max(round((end - start) * density), 1)
+
+    def _read_back(self, end: int, want: int) -> tuple[int, list[str]] | None:
+        """The whole lines of about `want` bytes before byte `end` (a line start or the end of
+        the file): (offset of the first, their text). Never reads before the indexed prefix's
+        end, which is a line start; None when no line start is found within `TAIL_LIMIT`."""
+        front = self._front_end()
+        size = want
+        try:
+            with open(self.path, "rb") as handle:
+                while True:
+                    start = max(end - min(size, TAIL_LIMIT), front)
+                    handle.seek(start)
+                    data = handle.read(end - start)
+                    cut = 0 if start == front else _line_start(data)
+                    if cut is not None and start + cut < end and cut < len(data):
+                        break
+                    if start == front or size >= TAIL_LIMIT:
+                        return None
+                    size *= 4  # one long line: look further back
+        except OSError:
+            return None
+        text = data[cut:].decode(self._codec, errors="replace")
+        lines = split_lines(text)
+        return (start + cut, lines) if lines else None
+
+    def _tail_numbering(self) -> bool:
+        """Whether view numbering still goes through the tail: until the index is complete
+        and `sync_tail` has made the tail's numbers exact. The index finishing (in its worker)
+        does not change the numbers by itself: the view takes the change through `sync_tail`,
+        so a place it holds in estimated numbers is never clamped to the exact count first."""
+        return bool(self._tail) and not (self._indexed and self._tail_exact)
+
+    @property
+    def view_line_count(self) -> int:
+        """Lines in view numbering: all of them once indexed; up to the tail's end if read."""
+        self.load()
+        with self._lock:
+            if self._tail_numbering():
+                return self._tail_first + len(self._tail)
+            return self._line_total
+
+    def view_gap(self) -> tuple[int, int]:
+        """The lines (first, stop) of view numbering not read yet, between the indexed prefix
+        and the tail; empty when there is none."""
+        with self._lock:
+            if not self._tail_numbering() or self._tail_exact:
+                return (0, 0)
+            return (min(self._line_total, self._tail_first), self._tail_first)
+
+    @property
+    def tail_is_exact(self) -> bool:
+        """Whether the tail was read and its line numbers are known to be exact."""
+        with self._lock:
+            return bool(self._tail) and self._tail_exact
+
+    def view_line_is_exact(self, index: int) -> bool:
+        """Whether line `index` of view numbering is that line of the file."""
+        with self._lock:
+            return not self._tail_numbering() or self._tail_exact or index < self._tail_first
+
+    def view_line(self, index: int) -> str:
+        """The text of line `index` in view numbering; "" for a line not read yet."""
+        self.load()
+        with self._lock:
+            if self._tail_numbering():
+                i = index - self._tail_first
+                if 0 <= i < len(self._tail):
+                    return self._tail[i]
+                if index >= self._tail_first:
+                    return ""
+        return self.line(index)
+
+    def view_has(self, index: int) -> bool:
+        """Whether line `index` of view numbering can be shown, reading further back from the
+        tail when it is just above it."""
+        if index < 0 or index >= self.view_line_count:
+            return False
+        first, stop = self.view_gap()
+        if not first <= index < stop:
+            return True
+        if index < stop - TAIL_REACH:
+            return False
+        with self._lock:
+            while not self._tail_stuck and index < self._tail_first:
+                if self._indexed or self._front_end() >= self._tail_start:
+                    break  # `sync_tail` makes it exact: nothing to read
+                found = self._read_back(self._tail_start, CHUNK)
+                if found is None:
+                    self._tail_stuck = True
+                    break
+                start, lines = found
+                self._tail[:0] = lines
+                self._tail_start = start
+                self._tail_first -= len(lines)
+            first, stop = self.view_gap()
+            return not first <= index < stop
+
+    def sync_tail(self) -> tuple[int, int]:
+        """Bring the tail's numbering up to date with the index: (shift, from_line).
+
+        Lines of view numbering from `from_line` on are now `shift` further on (0 when
+        nothing changed). The shift makes the numbers exact once the index reaches the tail,
+        and moves the estimate on when the index overtakes it before that.
+        """
+        with self._lock:
+            if not self._tail or self._tail_exact:
+                return (0, 0)
+            old = self._tail_first
+            if self._indexed or self._front_end() >= self._tail_start:
+                self._tail_first = self._exact_line_at(self._tail_start)
+                self._tail_exact = True
+            elif self._line_total >= self._tail_first:
+                gap = self._estimate_lines(self._front_end(), self._tail_start)
+                self._tail_first = self._line_total + gap
+            return (self._tail_first - old, old)
+
+    def _exact_line_at(self, offset: int) -> int:
+        """The number of the line starting at byte `offset` of the indexed prefix."""
+        k = bisect_right(self._chunks, offset, key=lambda chunk: chunk.offset) - 1
+        if k < 0:
+            return 0
+        chunk = self._chunks[k]
+        if offset >= chunk.offset + chunk.length:
+            return self._line_total  # past the indexed prefix (a file cut short under us)
+        try:
+            with open(self.path, "rb") as handle:
+                handle.seek(chunk.offset)
+                data = handle.read(offset - chunk.offset)
+        except OSError:
+            data = b""
+        return chunk.first_line + _breaks_in(data, 0, len(data))
+
+    def view_fraction(self, index: int) -> float:
+        """How far through the file's bytes the end of view line `index` is, 0.0 to 1.0."""
+        with self._lock:
+            size = max(self.size, 1)
+            if self._lines is not None or index < 0:
+                return min(max(index + 1, 0) / max(len(self._lines or ()), 1), 1.0)
+            end = self._byte_end(index)
+        return min(max(end / size, 0.0), 1.0)
+
+    def _byte_end(self, index: int) -> float:
+        """About where view line `index` ends, in bytes (lines of a chunk taken as even)."""
+        if self._tail_numbering() and index >= self._tail_first:
+            i = min(index - self._tail_first + 1, len(self._tail))
+            return self._tail_start + (self._tail_end - self._tail_start) * i / len(self._tail)
+        if index >= self._line_total:
+            if self._indexed:
+                return self.size
+            return self._front_end()  # in the gap: it is not read yet
+        k = bisect_right(self._chunk_starts, index) - 1
+        chunk = self._chunks[k]
+        stop = self._chunk_starts[k + 1] if k + 1 < len(self._chunks) else self._line_total
+        share = (index - chunk.first_line + 1) / max(stop - chunk.first_line, 1)
+        return chunk.offset + chunk.length * share
 
     @property
     def fingerprint(self) -> str:
@@ -1094,27 +1349,54 @@ class Document:
         return Document(self.path)
 
 
+def _line_start(data: bytes) -> int | None:
+    """Where the first line to start inside `data` starts: just after its first line break
+    (CRLF taken whole); None when it has no line break."""
+    n = data.find(b"\n")
+    r = data.find(b"\r", 0, n if n >= 0 else len(data))
+    if r >= 0:
+        return r + 2 if data[r + 1 : r + 2] == b"\n" else r + 1
+    return n + 1 if n >= 0 else None
+
+
+def _breaks_in(data: bytes | bytearray, start: int, end: int) -> int:
+    """How many line breaks (LF, CRLF, CR) are in `data[start:end]`, counted in place."""
+    n = data.count(b"\n", start, end)
+    if data.find(b"\r", start, end) >= 0:
+        n += data.count(b"\r", start, end) - data.count(b"\r\n", start, end)
+    return n
+
+
 def _cut(
-    buffer: bytes | bytearray, start: int, target: int, eof: bool, searched: int = 0
+    buffer: bytes | bytearray,
+    start: int,
+    target: int,
+    eof: bool,
+    searched: int = 0,
+    cr: bool = True,
+    size: int | None = None,
 ) -> int | None:
     """Where a chunk starting at `start` should end: just after a line break near `target`.
 
     `searched` says how far earlier calls already looked for the end of a long line, so a
-    50 MB line is scanned once rather than once per read. Returns None when more data is
-    needed to decide.
+    50 MB line is scanned once rather than once per read. `cr=False` says the buffer holds no
+    CR, so only LF is looked for. `size` is how much of the buffer holds data (default: all of
+    it). Returns None when more data is needed to decide.
     """
-    size = len(buffer)
+    size = len(buffer) if size is None else size
     if target >= size:
         if not eof:
             return None
         return size if start < size else None
     window_end = target
-    p = max(buffer.rfind(b"\n", start, window_end), buffer.rfind(b"\r", start, window_end))
+    p = buffer.rfind(b"\n", start, window_end)
+    if cr:
+        p = max(p, buffer.rfind(b"\r", start, window_end))
     if p < 0:
         # One line longer than a chunk: end the chunk at the line's end.
         begin = max(window_end, searched - 1)
-        n = buffer.find(b"\n", begin)
-        r = buffer.find(b"\r", begin)
+        n = buffer.find(b"\n", begin, size)
+        r = buffer.find(b"\r", begin, size) if cr else -1
         candidates = [x for x in (n, r) if x >= 0]
         if not candidates:
             return size if eof else None
@@ -1125,6 +1407,26 @@ def _cut(
         if buffer[p + 1 : p + 2] == b"\n":
             p += 1
     return p + 1
+
+
+def _decode_lines(data: bytes | bytearray, start: int, end: int, codec: str) -> str:
+    """`data[start:end]` (whole lines) decoded, CRLF and CR made LF, without the final line break:
+    decoded from a view, and cut before the break rather than after (no copy of the text)."""
+    if codec.startswith(_WHOLE):  # line breaks of more than one byte (or stateful codecs)
+        with memoryview(data) as view:
+            return join_lines(str(view[start:end], codec, "replace"), expand_tabs=False)
+    stop = end
+    if stop > start and data[stop - 1] == 10:  # LF
+        stop -= 1
+        if stop > start and data[stop - 1] == 13:  # CRLF
+            stop -= 1
+    elif stop > start and data[stop - 1] == 13:  # CR
+        stop -= 1
+    with memoryview(data) as view:
+        text = str(view[start:stop], codec, "replace")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def _stat_regular(path: Path) -> os.stat_result:
@@ -1228,9 +1530,12 @@ def count_skipped(skipped: Iterable[Skipped]) -> str:
     return ", ".join(parts)
 
 
-def _path_key(path: Path) -> bytes:
+def path_key(path: Path) -> bytes:
     """Sort key of a path: its bytes, so any name sorts the same way on every run."""
     return os.fsencode(path)
+
+
+_path_key = path_key
 
 
 def _looks_like_text_file(name: str) -> bool:
@@ -1272,7 +1577,14 @@ def _inside(target: str, root: str) -> bool:
     return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def scan_paths(paths: Iterable[str | os.PathLike[str]], follow: bool = False) -> ScanResult:
+Known = Mapping[str, tuple[int, int, int, int]]
+"""Files known to be text documents: path -> (inode, size, modification and change times in
+ns) when they were sniffed (see `Document.scanned`)."""
+
+
+def scan_paths(
+    paths: Iterable[str | os.PathLike[str]], follow: bool = False, known: Known | None = None
+) -> ScanResult:
     """Find the documents under files and folders, ordered by the bytes of their paths.
 
     A path given directly is taken whatever it is a link to and whatever its extension; when it
@@ -1289,8 +1601,36 @@ def scan_paths(paths: Iterable[str | os.PathLike[str]], follow: bool = False) ->
     the folder, unreadable entries, binary files and names of other types (`.png`, `.pdf`).
     A file is a text document by its name as `_looks_like_text_file` says, and when its first
     bytes do not sniff as binary. At most `MAX_ENTRIES` entries are examined.
+
+    `known` spares opening files sniffed before: a file whose inode, size and times are those
+    it is known with is taken as text without being opened. No write to a file leaves all of
+    them as they were (writing moves the change time, which no one can set), so the result is
+    the same as without it, as long as the times of what was known were at least a clock tick
+    old when it was sniffed (see `search.scanned`).
+
+    `walk_paths` is the same scan, handing over each document as it is found.
     """
-    found: dict[Path, Document] = {}
+    walk = walk_paths(paths, follow, known)
+    while True:
+        try:
+            next(walk)
+        except StopIteration as done:
+            result: ScanResult = done.value
+            return result
+
+
+def walk_paths(
+    paths: Iterable[str | os.PathLike[str]], follow: bool = False, known: Known | None = None
+) -> Generator[Document, None, ScanResult]:
+    """The scan of `scan_paths`, yielding each document as soon as it is found.
+
+    Returns (as the generator's value) the same `ScanResult` as `scan_paths`. The documents of
+    a folder come in path order, the first one early, whatever the folder holds: a folder's
+    entries are walked in the order of their paths, each subfolder where its path sorts.
+    Only documents reached through a symlink (walked last) and those of a later path that
+    sorts before an earlier one come out of order; `Library.add` puts them in place.
+    """
+    found: dict[str, Document] = {}  # by str(path): hashing a Path costs more than the scan
     result = ScanResult(documents=[])
     budget = [MAX_ENTRIES]
     file_keys: set[tuple[int, int]] = set()
@@ -1305,18 +1645,24 @@ def scan_paths(paths: Iterable[str | os.PathLike[str]], follow: bool = False) ->
             if not os.access(path, os.R_OK | os.X_OK):
                 result.skipped.append(Skipped(path, UNREADABLE))
                 continue
-            _walk(path, st, follow, found, file_keys, result, budget)
+            yield from _walk(path, st, follow, found, file_keys, result, budget, known)
         elif not stat.S_ISREG(st.st_mode):
             result.skipped.append(Skipped(path, _kind_reason(st.st_mode)))
-        elif path not in found:
-            reason = _sniff(path)
+        elif str(path) not in found:
+            scanned = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+            reason = None if known is not None and known.get(str(path)) == scanned else _sniff(path)
             if reason is None:
-                found[path] = Document(path, st.st_size)
+                document = found[str(path)] = Document(path, st.st_size)
+                document.scanned = scanned
                 file_keys.add((st.st_dev, st.st_ino))
+                yield document
             else:
                 result.skipped.append(Skipped(path, reason))
-    result.documents = [found[p] for p in sorted(found, key=_path_key)]
-    unique = {entry.path: entry for entry in result.skipped if entry.path not in found}
+    if all(name.isascii() for name in found):  # then the strings sort as their bytes: faster
+        result.documents = [found[name] for name in sorted(found)]
+    else:
+        result.documents = sorted(found.values(), key=lambda d: _path_key(d.path))
+    unique = {entry.path: entry for entry in result.skipped if str(entry.path) not in found}
     result.skipped = [unique[p] for p in sorted(unique, key=_path_key)]
     return result
 
@@ -1325,12 +1671,14 @@ def _walk(
     root: Path,
     root_st: os.stat_result,
     follow: bool,
-    found: dict[Path, Document],
+    found: dict[str, Document],
     file_keys: set[tuple[int, int]],
     result: ScanResult,
     budget: list[int],
-) -> None:
-    """Add the documents under the folder `root` to `found`, and what was passed over.
+    known: Known | None = None,
+) -> Iterator[Document]:
+    """Yield the documents under the folder `root` (adding them to `found`), and note what was
+    passed over.
 
     Real folders and files are walked first, symlinks after, so a document reached both ways is
     listed under its real path and a link is followed only to what the walk has not seen.
@@ -1338,52 +1686,65 @@ def _walk(
     """
     real_root = os.path.realpath(root)
     walked: set[tuple[int, int]] = {(root_st.st_dev, root_st.st_ino)}
-    folders: list[Path] = [root]
     folder_links: list[tuple[Path, os.stat_result]] = []
     file_links: list[tuple[Path, os.stat_result]] = []
-    while (folders or folder_links) and budget[0] > 0:
-        if not folders:
-            link, st = folder_links.pop(0)
-            key = (st.st_dev, st.st_ino)
-            if key in walked:
-                result.skipped.append(Skipped(link, _again_reason(link, real_root)))
-                continue
-            walked.add(key)
-            folders.append(link)
-        folder = folders.pop()
-        try:
-            with os.scandir(folder) as scan:
-                entries = sorted(scan, key=lambda e: os.fsencode(e.name), reverse=True)
-        except OSError:
-            result.skipped.append(Skipped(folder, UNREADABLE))
-            continue
-        if len(entries) > budget[0]:
-            entries = entries[len(entries) - budget[0] :]
+    tree = _Tree(real_root, follow, walked, folder_links, file_links, result, budget, known)
+    yield from tree.walk(root, found, file_keys)
+    while folder_links:
+        if budget[0] <= 0:
             _stop(result)
-        budget[0] -= len(entries)
-        subfolders: list[Path] = []
-        for entry in reversed(entries):  # in name order
+            break
+        link, st = folder_links.pop(0)
+        key = (st.st_dev, st.st_ino)
+        if key in walked:
+            result.skipped.append(Skipped(link, _again_reason(link, real_root)))
+            continue
+        walked.add(key)
+        yield from tree.walk(link, found, file_keys)
+    for path, st in file_links:
+        if (st.st_dev, st.st_ino) in file_keys:
+            result.skipped.append(Skipped(path, SAME_FILE))
+        else:
+            document = _add_file(path, st, found, file_keys, result, known)
+            if document is not None:
+                yield document
+
+
+@dataclass
+class _Tree:
+    """One folder walk of `_walk`: what it has seen, and the links it leaves for later."""
+
+    real_root: str
+    follow: bool
+    walked: set[tuple[int, int]]
+    """(device, inode) of the folders walked or about to be."""
+    folder_links: list[tuple[Path, os.stat_result]]
+    file_links: list[tuple[Path, os.stat_result]]
+    result: ScanResult
+    budget: list[int]
+    known: Known | None
+
+    def walk(
+        self, top: Path, found: dict[str, Document], file_keys: set[tuple[int, int]]
+    ) -> Iterator[Document]:
+        """Depth first, each folder's entries in the order of their paths (see `_entry_key`),
+        so the documents come out sorted."""
+        entries = self._list(top)
+        if entries is None:
+            return
+        stack = [(iter(entries), top)]
+        result = self.result
+        while stack:
+            entry = next(stack[-1][0], None)
+            if entry is None:
+                stack.pop()
+                continue
             if entry.name.startswith("."):
                 continue
-            path = Path(entry.path)
+            path = _child(stack[-1][1], entry.name)
             try:
                 if entry.is_symlink():
-                    try:
-                        st = os.stat(path)
-                    except OSError as error:
-                        result.skipped.append(Skipped(path, _stat_error_reason(path, error)))
-                        continue
-                    if stat.S_ISDIR(st.st_mode):
-                        if follow:
-                            folder_links.append((path, st))
-                        else:
-                            result.skipped.append(Skipped(path, FOLDER_LINK))
-                    elif not stat.S_ISREG(st.st_mode):
-                        result.skipped.append(Skipped(path, _kind_reason(st.st_mode)))
-                    elif not follow and not _inside(os.path.realpath(path), real_root):
-                        result.skipped.append(Skipped(path, OUTSIDE))
-                    else:
-                        file_links.append((path, st))
+                    self._link(path)
                     continue
                 st = entry.stat(follow_symlinks=False)
             except OSError:
@@ -1391,23 +1752,77 @@ def _walk(
                 continue
             if stat.S_ISDIR(st.st_mode):
                 key = (st.st_dev, st.st_ino)
-                if key in walked:  # inside a followed link (or a bind mount)
-                    result.skipped.append(Skipped(path, _again_reason(path, real_root)))
-                else:
-                    walked.add(key)
-                    subfolders.append(path)
+                if key in self.walked:  # inside a followed link (or a bind mount)
+                    result.skipped.append(Skipped(path, _again_reason(path, self.real_root)))
+                    continue
+                self.walked.add(key)
+                if self.budget[0] <= 0:
+                    _stop(result)
+                    continue
+                inner = self._list(path)
+                if inner is not None:
+                    stack.append((iter(inner), path))
             elif not stat.S_ISREG(st.st_mode):
                 result.skipped.append(Skipped(path, _kind_reason(st.st_mode)))
             else:
-                _add_file(path, st, found, file_keys, result)
-        folders.extend(reversed(subfolders))  # popped in name order
-    if folders or folder_links:
-        _stop(result)
-    for path, st in file_links:
-        if (st.st_dev, st.st_ino) in file_keys:
-            result.skipped.append(Skipped(path, SAME_FILE))
+                document = _add_file(path, st, found, file_keys, result, self.known)
+                if document is not None:
+                    yield document
+
+    def _list(self, folder: Path) -> list[os.DirEntry[str]] | None:
+        """A folder's entries in path order, at most what the budget allows; None when the
+        folder cannot be read (noted as skipped)."""
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=_entry_key)
+        except OSError:
+            self.result.skipped.append(Skipped(folder, UNREADABLE))
+            return None
+        if len(entries) > self.budget[0]:
+            entries = entries[: self.budget[0]]
+            _stop(self.result)
+        self.budget[0] -= len(entries)
+        return entries
+
+    def _link(self, path: Path) -> None:
+        """Note a symlink met in the walk: followed later, or skipped with its reason."""
+        result = self.result
+        try:
+            st = os.stat(path)
+        except OSError as error:
+            result.skipped.append(Skipped(path, _stat_error_reason(path, error)))
+            return
+        if stat.S_ISDIR(st.st_mode):
+            if self.follow:
+                self.folder_links.append((path, st))
+            else:
+                result.skipped.append(Skipped(path, FOLDER_LINK))
+        elif not stat.S_ISREG(st.st_mode):
+            result.skipped.append(Skipped(path, _kind_reason(st.st_mode)))
+        elif not self.follow and not _inside(os.path.realpath(path), self.real_root):
+            result.skipped.append(Skipped(path, OUTSIDE))
         else:
-            _add_file(path, st, found, file_keys, result)
+            self.file_links.append((path, st))
+
+
+def _child(folder: Path, name: str) -> Path:
+    """`folder / name` for a name from `os.scandir` (no separator, not "." or "..").
+
+    pathlib parses the name again (about 1 us a file: 7 ms of a 10,000-file scan, measured
+    against its private `_make_child_relpath`, which is not worth depending on)."""
+    return folder / name
+
+
+def _entry_key(entry: os.DirEntry[str]) -> bytes:
+    """Sort key of a folder entry such that walking the entries in this order, each folder
+    where it sorts, lists paths in `_path_key` order: a folder's name sorts with a "/" after it
+    ("a-b.txt" comes before the folder "a", as "a-b.txt" < "a/x.txt")."""
+    name = os.fsencode(entry.name)
+    try:
+        is_folder = entry.is_dir(follow_symlinks=False)
+    except OSError:
+        is_folder = False
+    return name + b"/" if is_folder else name
 
 
 def _again_reason(path: Path, real_root: str) -> str:
@@ -1430,19 +1845,28 @@ def _stop(result: ScanResult) -> None:
 def _add_file(
     path: Path,
     st: os.stat_result,
-    found: dict[Path, Document],
+    found: dict[str, Document],
     file_keys: set[tuple[int, int]],
     result: ScanResult,
-) -> None:
-    """List a regular file met in a folder walk when it is a text document, else say why not."""
-    if path in found:
-        return
-    reason = NOT_TEXT if not _looks_like_text_file(path.name) else _sniff(path)
+    known: Known | None,
+) -> Document | None:
+    """List a regular file met in a folder walk when it is a text document (returned), else
+    say why not."""
+    name = str(path)
+    if name in found:
+        return None
+    scanned = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    if known is not None and known.get(name) == scanned:
+        reason = None  # sniffed as text before, and unchanged since (see `scan_paths`)
+    else:
+        reason = NOT_TEXT if not _looks_like_text_file(path.name) else _sniff(path)
     if reason is not None:
         result.skipped.append(Skipped(path, reason))
-        return
-    found[path] = Document(path, st.st_size)
+        return None
+    document = found[name] = Document(path, st.st_size)
+    document.scanned = scanned
     file_keys.add((st.st_dev, st.st_ino))
+    return document
 
 
 def _sniff(path: Path) -> str | None:
@@ -1466,11 +1890,144 @@ def _sniff(path: Path) -> str | None:
         os.close(fd)
 
 
-class Library:
-    """The open documents, in path order."""
+class Scanner:
+    """`walk_paths` run in a background thread: the documents are taken as they are found.
 
-    def __init__(self, documents: list[Document]) -> None:
+    The command line starts it, waits for the first documents (`wait`) and hands it to the
+    app, whose library panel drains it in batches (`next_batch`). With `hold`, the scan
+    pauses once it has found that many documents, as after `pause`, until `resume`: a scan
+    running while the UI starts would slow the UI's start (the thread shares the
+    interpreter), and the first documents are enough to show one. A pause takes effect at
+    the next document found.
+    """
+
+    def __init__(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        follow: bool = False,
+        hold: int | None = None,
+    ) -> None:
+        self._paths = list(paths)
+        self._follow = follow
+        self._hold = hold
+        self._changed = threading.Condition()
+        self._new: list[Document] = []
+        self._running = threading.Event()
+        self._running.set()
+        self._cancelled = False
+        self._thread = threading.Thread(target=self._run, name="seedreader-scan", daemon=True)
+        self.found = 0
+        """How many documents were found so far."""
+        self.result: ScanResult | None = None
+        """What the whole scan found, once it is over (see `done`)."""
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None
+
+    def start(self) -> Scanner:
+        self._thread.start()
+        return self
+
+    def pause(self) -> None:
+        """Hold the scan at its next document, until `resume`."""
+        with self._changed:
+            self._hold = None
+            self._running.clear()
+
+    def resume(self) -> None:
+        """Let a held or paused scan go on (no hold is left for later)."""
+        with self._changed:
+            self._hold = None
+            self._running.set()
+
+    def cancel(self) -> None:
+        """Stop the scan at its next document (the app is quitting); it ends as done."""
+        self._cancelled = True
+        self._running.set()
+
+    def wait(self, count: int, timeout: float | None = None) -> bool:
+        """Wait until `count` documents are found or the scan is over; False on timeout."""
+        with self._changed:
+            return self._changed.wait_for(
+                lambda: self.found >= count or self.result is not None, timeout
+            )
+
+    def take(self) -> list[Document]:
+        """The documents found since the last `take` (or `next_batch`), in the order found."""
+        with self._changed:
+            new, self._new = self._new, []
+            return new
+
+    def next_batch(self, timeout: float, gather: float = 0.0) -> tuple[list[Document], bool]:
+        """The next documents found, and whether the scan is over (they are then the last).
+
+        Waits up to `timeout` for a document, then up to `gather` more seconds for more to
+        join it (fewer, bigger batches); the list is empty when none came in time.
+        """
+        with self._changed:
+            self._changed.wait_for(lambda: self._new or self.result is not None, timeout)
+            if self._new and gather > 0 and self.result is None:
+                self._changed.wait_for(lambda: self.result is not None, gather)
+            new, self._new = self._new, []
+            return new, self.result is not None
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        walk = walk_paths(self._paths, self._follow)
+        listed: list[Document] = []
+        result: ScanResult | None = None
+        try:
+            while not self._cancelled:
+                try:
+                    document = next(walk)
+                except StopIteration as over:
+                    result = over.value
+                    break
+                listed.append(document)
+                with self._changed:
+                    self._new.append(document)
+                    self.found += 1
+                    if self._hold is not None and self.found >= self._hold:
+                        self._hold = None
+                        self._running.clear()
+                    self._changed.notify_all()
+                self._running.wait()
+        except Exception as error:  # noqa: BLE001 - a bug or an odd file system: keep what was found
+            detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+            result = ScanResult(
+                sorted(listed, key=lambda d: _path_key(d.path)),
+                notices=[f"The scan stopped early ({detail}): the rest is not listed."],
+            )
+        finally:
+            walk.close()
+            with self._changed:
+                if result is None:  # cancelled
+                    result = ScanResult(sorted(listed, key=lambda d: _path_key(d.path)))
+                self.result = result
+                self._changed.notify_all()
+
+
+class Library:
+    """The open documents, in path order; a `Scanner` may still be adding to them."""
+
+    def __init__(
+        self,
+        documents: Iterable[Document] = (),
+        scanner: Scanner | None = None,
+        skipped: Iterable[Skipped] = (),
+        notices: Iterable[str] = (),
+    ) -> None:
         self.documents = list(documents)
+        """The same list for the library's whole life: what holds it sees it grow."""
+        self.scanner = scanner
+        """The scan still adding documents, until `finish`."""
+        self.skipped = list(skipped)
+        """What the scan passed over (the same list for the library's whole life)."""
+        self.notices = list(notices)
+        self._positions: dict[Path, int] | None = None
 
     def __len__(self) -> int:
         return len(self.documents)
@@ -1480,6 +2037,54 @@ class Library:
 
     def __getitem__(self, index: int) -> Document:
         return self.documents[index]
+
+    @property
+    def is_complete(self) -> bool:
+        """No scan is adding documents any more."""
+        return self.scanner is None
+
+    @property
+    def positions(self) -> dict[Path, int]:
+        """Each document's index, by path."""
+        if self._positions is None:
+            self._positions = {document.path: i for i, document in enumerate(self.documents)}
+        return self._positions
+
+    def position(self, path: Path) -> int | None:
+        return self.positions.get(path)
+
+    def add(self, documents: Iterable[Document]) -> int | None:
+        """Put documents in their places by path (a scan's next batch).
+
+        Returns the first index whose document is new or has moved (everything before it is
+        where it was), or None when nothing was added. Documents already listed are ignored.
+        """
+        docs = self.documents
+        positions = self.positions
+        first: int | None = None
+        last_key = _path_key(docs[-1].path) if docs else b""
+        for document in documents:
+            if document.path in positions:
+                continue
+            key = _path_key(document.path)
+            if not docs or key > last_key:
+                index = len(docs)
+                docs.append(document)
+                positions[document.path] = index
+                last_key = key
+            else:  # out of order (a link walked last, a later path): rare, so plain
+                index = bisect_right([_path_key(d.path) for d in docs], key)
+                docs.insert(index, document)
+                for i in range(index, len(docs)):
+                    positions[docs[i].path] = i
+            first = index if first is None else min(first, index)
+        return first
+
+    def finish(self, result: ScanResult) -> None:
+        """The scan is over: what it passed over and its notices join the library."""
+        self.scanner = None
+        self.skipped[:] = result.skipped
+        self.notices.extend(result.notices)
 
     def replace(self, old: Document, new: Document) -> None:
         """Put `new` where `old` was (a reloaded file)."""
