@@ -8,12 +8,14 @@ import json
 import os
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 from seedreader.cli_common import Parser, error, follow_option, nothing_to_read, report_scan
 from seedreader.documents import DocumentError, sanitize, scan_paths
 from seedreader.pathnames import is_clean, path_bytes, show_path
-from seedreader.search import Hit, IndexCancelled, SearchIndex, SearchResult
+from seedreader.paths import cache_dir as default_cache_dir
+from seedreader.search import Hit, IndexCancelled, SearchIndex, SearchResult, scanned
 from seedreader.search.results import HIT_WINDOW, HitWindow
 
 EXIT_HIT, EXIT_NONE, EXIT_ERROR = 0, 1, 2
@@ -78,13 +80,20 @@ def main(argv: list[str]) -> int:
     if not options.query.strip():
         return error("search: the query is empty")
     paths = options.paths or ["."]
-    scan = scan_paths(paths, follow=options.follow)
+    cache_dir = default_cache_dir()
+    record = scanned.record_path(paths, options.follow, cache_dir)
+    known = scanned.load(record)
+    started = time.time_ns()
+    scan = scan_paths(paths, follow=options.follow, known=known)
     if not scan.documents:
         return nothing_to_read(scan, paths)
     report_scan(scan)
+    scanned.save(record, scan.documents, started, known)
     progress = _progress if sys.stderr.isatty() else None
     try:
-        index = SearchIndex.build(scan.documents, progress=progress)
+        index = SearchIndex.build(
+            scan.documents, progress=progress, cache_dir=cache_dir, scanned=True
+        )
     except IndexCancelled:  # pragma: no cover - nothing cancels from the shell
         return EXIT_ERROR
     except (OSError, sqlite3.Error) as exc:

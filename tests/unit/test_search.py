@@ -466,7 +466,7 @@ def test_failing_cache_file_falls_back_to_memory(
     flush = store.Batch.flush
 
     def broken(self: Any) -> None:
-        if self.table == "para":  # the cache file's text connection, not the in-memory index
+        if self.writer._thread is not None:  # the cache file's writer, not the in-memory one
             raise sqlite3.OperationalError("disk I/O error")
         flush(self)
 

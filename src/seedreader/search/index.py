@@ -13,6 +13,7 @@ import sqlite3
 import threading
 from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 from seedreader.documents import Document, DocumentError
@@ -50,9 +51,12 @@ class SearchIndex:
         self._path = path
         self._lock = threading.RLock()
         self._docs: dict[int, DocInfo] = {}
-        self._by_path: dict[Path, int] = {}
+        self._by_path: dict[str, int] = {}
+        """Document ids by `str(path)` (hashing 10,000 Paths costs more than opening the index)."""
         self._vocab = Vocabulary.empty()
         self._paragraphs = 1
+        self._cached = store.Blocks()
+        """Blocks of text decompressed lately (emptied whenever the index changes)."""
         self.errors: list[str] = []
         """One line per document that could not be indexed."""
 
@@ -65,6 +69,7 @@ class SearchIndex:
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
         cache_dir: Path | None = None,
+        scanned: bool = False,
     ) -> SearchIndex:
         """Index documents, reusing the cached index of every file that has not changed.
 
@@ -74,6 +79,9 @@ class SearchIndex:
             cancelled: polled often; when it returns True the build stops.
             cache_dir: where the index file lives (default: `seedreader.paths.cache_dir()`).
                 When it cannot be written, the index is kept in memory.
+            scanned: the documents were scanned just now: a file is taken to be as the scan
+                saw it (`Document.scanned`) rather than looked at again (a shell command, whose
+                scan is a moment old; not a library scanned long before).
 
         Raises:
             IndexCancelled: `cancelled()` returned True.
@@ -85,7 +93,7 @@ class SearchIndex:
             cache_dir = default_cache_dir()
         index = cls._open(store.index_path(docs, cache_dir))
         try:
-            index._refresh(docs, progress, cancelled)
+            index._refresh(docs, progress, cancelled, scanned)
         except sqlite3.Error:
             if cancelled is not None and cancelled():
                 index.close()
@@ -96,13 +104,15 @@ class SearchIndex:
             # same moment): it is only a cache, so index in memory this time.
             index.close()
             index = cls(store.connect(None), None)
-            index._refresh(docs, progress, cancelled)
+            index._refresh(docs, progress, cancelled, scanned)
         return index
 
     @classmethod
     def _open(cls, path: Path) -> SearchIndex:
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not path.exists():
+                store.remove_old_layouts(path.parent)
             return cls(store.connect(path), path)
         except (OSError, sqlite3.DatabaseError):
             pass
@@ -119,39 +129,40 @@ class SearchIndex:
         documents: list[Document],
         progress: Callable[[int, int], None] | None,
         cancelled: Callable[[], bool] | None,
+        scanned: bool = False,
     ) -> None:
         with self._lock:
+            self._cached.clear()
+            # Keyed by the stored path: no Path is made for the thousands of unchanged files.
             known = {
-                Path(path_from_db(row[1])): row
+                row[1]: row
                 for row in self._db.execute(
                     "SELECT id, path, size, mtime_ns, complete, first_lines, pieces FROM docs"
                 )
             }
             todo: list[tuple[Document, tuple[int, int], int]] = []
             stale: list[int] = []
-            wanted: set[Path] = set()
+            wanted: set[str | bytes] = set()
             self._docs.clear()
             self._by_path.clear()
             for position, document in enumerate(documents):
-                key = store.stat_key(document)
-                if key is None or document.path in wanted:
+                seen = document.scanned if scanned else None
+                key = (seen[1], seen[2]) if seen is not None else store.stat_key(document)
+                name = db_path(document.path)
+                if key is None or name in wanted:
                     continue
-                wanted.add(document.path)
-                old = known.get(document.path)
+                wanted.add(name)
+                old = known.get(name)
                 if old is not None and old[2:5] == (*key, 1):
-                    first_lines = array("I")
-                    first_lines.frombytes(old[5] or b"")
-                    pieces = array("Q")
-                    pieces.frombytes(old[6] or b"")
-                    self._remember(old[0], document, first_lines, pieces, position)
+                    self._remember(old[0], document, old[5] or b"", old[6] or b"", position)
                     continue
                 todo.append((document, key, position))
                 if old is not None:
                     stale.append(old[0])
             # Documents of another library sharing this folder stay while their file does.
-            for path, old in known.items():
-                if path not in wanted and (
-                    not old[4] or store.stat_key(Document(path)) != old[2:4]
+            for name, old in known.items():
+                if name not in wanted and (
+                    not old[4] or store.stat_key(Document(Path(path_from_db(name)))) != old[2:4]
                 ):
                     stale.append(old[0])
             if todo or stale:
@@ -171,14 +182,14 @@ class SearchIndex:
         self,
         doc_id: int,
         document: Document,
-        first_lines: array[int],
-        pieces: array[int],
+        first_lines: array[int] | bytes,
+        pieces: array[int] | bytes,
         position: int,
     ) -> None:
-        """Keep an indexed document; `pieces` holds (paragraph, column, line length) triples."""
-        cut = {pieces[i]: (pieces[i + 1], pieces[i + 2]) for i in range(0, len(pieces) - 2, 3)}
-        self._docs[doc_id] = DocInfo(doc_id, document, first_lines, position, cut)
-        self._by_path[document.path] = doc_id
+        """Keep an indexed document; `pieces` holds (paragraph, column, line length) triples
+        (as stored: read when a search first needs them)."""
+        self._docs[doc_id] = DocInfo(doc_id, document, first_lines, position, pieces)
+        self._by_path[str(document.path)] = doc_id
 
     def _index_documents(
         self,
@@ -188,25 +199,18 @@ class SearchIndex:
     ) -> None:
         """Cut documents into paragraphs and index them.
 
-        This thread cuts paragraphs and stores their text (second connection, `text` file)
-        while a writer thread has SQLite tokenize the batches stored before into the FTS index:
-        tokenizing runs in C without the GIL, so the two overlap on two cores. A batch may hold
+        This thread cuts paragraphs and compresses their text while a writer thread has SQLite
+        store and tokenize the batches before (`store.Writer`): zlib and the tokenizer run in C
+        without the GIL, so the two overlap on two cores. A batch may hold
         many small documents: one transaction each for a folder of small files would cost more
         than indexing them.
         """
         if not todo:
             return
-        text_db = store.connect_text(self._path) if self._path is not None else None
-        batch = store.Batch(
-            text_db if text_db is not None else self._db,
-            "para" if text_db is not None else "text.para",
-            store.Writer(self._db, threaded=text_db is not None),
-        )
+        batch = store.Batch(store.Writer(self._db, threaded=self._path is not None))
         total = sum(item[1][0] for item in todo) or 1
         done = 0
         next_id = (self._db.execute("SELECT max(id) FROM docs").fetchone()[0] or 0) + 1
-        # Text left by a build that stopped before recording its documents.
-        batch.store.execute(f"DELETE FROM {batch.table} WHERE id >= ?", (next_id << 32,))
         try:
             for document, key, position in todo:
                 if cancelled is not None and cancelled():
@@ -218,27 +222,32 @@ class SearchIndex:
                 pieces = array("Q")  # (paragraph, column, line length) of each piece of a line
                 base = doc_id << 32
                 blocks = self._blocks(document, _Progress(progress, done, total), cancelled)
-                for line, body, column, length in iter_rows(blocks):
-                    if length >= 0:
-                        pieces.extend((len(first_lines), column, length))
-                    batch.add(base + len(first_lines), body)
-                    first_lines.append(line)
+                rows = iter_rows(blocks)
+                # A block's rows at a time (a small file's are all of it): a batch is flushed
+                # where a block ends.
+                while chunk := list(islice(rows, store.BLOCK_ROWS)):
+                    lines, bodies, columns, lengths = zip(*chunk, strict=True)
+                    start = len(first_lines)
+                    if max(lengths) >= 0:
+                        for k, (column, length) in enumerate(zip(columns, lengths, strict=True)):
+                            if length >= 0:
+                                pieces.extend((start + k, column, length))
+                    batch.extend(base + start, bodies)
+                    first_lines.extend(lines)
                     if batch.full():
                         batch.flush()
                         if cancelled is not None and cancelled():
                             raise IndexCancelled()
                 batch.end(doc_id, first_lines, pieces)
+                if batch.full():
+                    batch.flush()
                 self._remember(doc_id, document, first_lines, pieces, position)
                 done += key[0]
                 if progress is not None:
                     progress(min(done, total), total)
             batch.flush()
         finally:
-            try:
-                batch.writer.close()
-            finally:
-                if text_db is not None:
-                    text_db.close()
+            batch.writer.close()
 
     def _blocks(
         self,
@@ -274,8 +283,9 @@ class SearchIndex:
                 until the next build.
         """
         with self._lock:
+            self._cached.clear()  # a document's id, and its blocks' ids, may be taken again
             store.forget_vocabulary(self._db)
-            old = self._by_path.get(document.path)
+            old = self._by_path.get(str(document.path))
             position = self._docs[old].position if old is not None else len(self._docs)
             if old is not None:
                 del self._docs[old]
@@ -284,7 +294,7 @@ class SearchIndex:
             ).fetchone()
             if row is not None:
                 store.delete_rows(self._db, int(row[0]))
-            self._by_path.pop(document.path, None)
+            self._by_path.pop(str(document.path), None)
             key = store.stat_key(document)
             if key is not None:
                 self._index_documents([(document, key, position)], None, cancelled)
@@ -400,7 +410,7 @@ class SearchIndex:
             return dict(self._docs)
         allowed: dict[int, DocInfo] = {}
         for document in documents:
-            doc_id = self._by_path.get(document.path)
+            doc_id = self._by_path.get(str(document.path))
             if doc_id is not None:
                 allowed[doc_id] = self._docs[doc_id]
         return allowed
@@ -439,7 +449,7 @@ class SearchIndex:
         for bounds in ranges:
             # Rows of documents outside the scope may come first: ask for more then.
             wanted = cap if everything or bounds is not None else cap * 4
-            got = store.paragraphs_matching(self._db, expr, bounds, wanted)
+            got = store.paragraphs_matching(self._db, expr, bounds, wanted, self._cached)
             if cap and len(got) >= wanted:
                 complete = False
             rows.extend(row for row in got if (row[0] >> 32) in allowed)
@@ -468,7 +478,7 @@ class SearchIndex:
         rows = [
             row
             for bounds in ranges
-            for row in store.paragraphs_matching(self._db, expr, bounds, 0)
+            for row in store.paragraphs_matching(self._db, expr, bounds, 0, self._cached)
             if (row[0] >> 32) in allowed
         ]
         if len(rows) > COUNTED or sum(len(body) for _, body in rows) > COUNTED_CHARS:

@@ -42,46 +42,64 @@ def iter_paragraphs(blocks: Iterable[tuple[int, str]]) -> Iterator[tuple[int, st
     A paragraph is a run of lines that each hold a word; one longer than `MAX_PARAGRAPH_LINES`
     is cut into windows of `WINDOW_LINES`. Its text is its lines joined with LF, tabs expanded
     as the document's lines are.
+
+    One block is held at a time (no look-ahead), with the lines of the paragraph it ends in
+    (fewer than `WINDOW_LINES` once that paragraph is known to be cut into windows): a file
+    with no blank line is not gathered whole.
     """
-    carry: str | None = None
+    carry: str | None = None  # the paragraph the last block ended in, not yet given
     carry_line = 0
-    pending = iter(blocks)
-    current = next(pending, None)
-    while current is not None:
-        first, text = current
-        current = next(pending, None)
+    cut = False  # that paragraph is long: cut into windows from its start (some given)
+    for first, text in blocks:
+        # With a LF in front, every line starts after a LF and each separator line is a match.
         if carry is not None:
-            text = carry + "\n" + text
+            text = "\n" + carry + "\n" + text
             first = carry_line
             carry = None
-        # With a LF in front, every line starts after a LF and each separator line is a match.
-        text = "\n" + text
+        else:
+            text = "\n" + text
         line = first
-        prev = 0
-        for m in _SEPARATOR.finditer(text):
-            s = m.start()
-            if s > prev:
-                body = text[prev + 1 : s]
+        # What lies between separators, each with the LF before it (at most a block: 1 MB);
+        # the last part follows the last separator.
+        parts = _SEPARATOR.split(text)
+        del text
+        last = parts.pop()
+        for part in parts:
+            if part:
+                body = part[1:]
                 breaks = body.count("\n")
-                if breaks < MAX_PARAGRAPH_LINES and "\t" not in body:
+                if not cut and breaks < MAX_PARAGRAPH_LINES and "\t" not in body:
                     yield line, body
                 else:
-                    yield from windows(line, body)
+                    yield from windows(line, body, cut)
                 line += breaks + 1
+            cut = False
             line += 1  # the separator line
-            prev = m.end()
-        if prev < len(text):
-            if current is not None:
-                carry, carry_line = text[prev + 1 :], line  # may go on in the next block
-            else:
-                yield from windows(line, text[prev + 1 :])
+        del parts
+        if last:
+            tail: str | None = last[1:]
+            del last
+            if tail is not None and (cut or tail.count("\n") >= MAX_PARAGRAPH_LINES):
+                # Long whatever follows: give its whole windows now, keep the rest.
+                lines = tail.split("\n")
+                whole = len(lines) // WINDOW_LINES * WINDOW_LINES
+                if whole:
+                    yield from windows(line, "\n".join(lines[:whole]), True)
+                cut = True
+                line += whole
+                tail = "\n".join(lines[whole:]) if whole < len(lines) else None
+                del lines
+            carry, carry_line = tail, line
+    if carry is not None:
+        yield from windows(carry_line, carry, cut)
 
 
-def windows(line: int, body: str) -> Iterator[tuple[int, str]]:
-    """A run of lines starting at `line` as one paragraph, or as windows when it is too long."""
+def windows(line: int, body: str, cut: bool = False) -> Iterator[tuple[int, str]]:
+    """A run of lines starting at `line` as one paragraph, or as windows when it is too long
+    (or `cut`: it is the rest of a paragraph already cut into windows)."""
     if "\t" in body:
         body = expand_tabs(body)  # in cells, as the lines are (column resets at each LF)
-    if body.count("\n") < MAX_PARAGRAPH_LINES:
+    if not cut and body.count("\n") < MAX_PARAGRAPH_LINES:
         yield line, body
         return
     lines = body.split("\n")

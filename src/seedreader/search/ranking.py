@@ -34,25 +34,54 @@ class SearchCancelled(Exception):
 
 
 class DocInfo:
-    """An indexed document: its id in the index, paragraph first lines, place in the library."""
+    """An indexed document: its id in the index, paragraph first lines, place in the library.
 
-    __slots__ = ("document", "first_lines", "id", "pieces", "position")
+    The first lines and pieces may be given as the index stores them (bytes): they are read
+    when a search first needs them, so opening the index of 10,000 files costs no more than
+    reading its rows.
+    """
+
+    __slots__ = ("_first_lines", "_pieces", "document", "id", "position")
 
     def __init__(
         self,
         id_: int,
         document: Document,
-        first_lines: array[int],
+        first_lines: array[int] | bytes,
         position: int,
-        pieces: dict[int, tuple[int, int]] | None = None,
+        pieces: array[int] | bytes = b"",
     ) -> None:
         self.id = id_
         self.document = document
-        self.first_lines = first_lines
         self.position = position
-        self.pieces = pieces or {}
+        self._first_lines = first_lines
+        self._pieces: array[int] | bytes | dict[int, tuple[int, int]] = pieces
+
+    @property
+    def first_lines(self) -> array[int]:
+        """The first line of each paragraph (by its number in the document)."""
+        lines = self._first_lines
+        if isinstance(lines, bytes):
+            lines = array("I")
+            lines.frombytes(self._first_lines)
+            self._first_lines = lines
+        return lines
+
+    @property
+    def pieces(self) -> dict[int, tuple[int, int]]:
         """Paragraph number -> (column, line length) of each piece of a line too long to be
         one row (`paragraphs.iter_rows`)."""
+        pieces = self._pieces
+        if isinstance(pieces, dict):
+            return pieces
+        if isinstance(pieces, bytes):
+            triples = array("Q")
+            triples.frombytes(pieces)
+        else:
+            triples = pieces
+        cut = {triples[i]: (triples[i + 1], triples[i + 2]) for i in range(0, len(triples) - 2, 3)}
+        self._pieces = cut
+        return cut
 
 
 class Occurrence:
