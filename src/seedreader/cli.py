@@ -9,10 +9,19 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from seedreader import __version__
-from seedreader.cli_common import Parser, error, follow_option, nothing_to_read
-from seedreader.documents import DocumentError, scan_paths
+from seedreader.cli_common import Parser, error, follow_option, nothing_to_read, start_scan
+from seedreader.documents import Document, DocumentError
+
+ESCAPE_DELAY_MS = "25"
+"""How long a lone Esc waits for the rest of an escape sequence before it counts as the Esc key
+(Textual's default: 100 ms, the wait felt on every Esc that closes a dialog). A terminal writes
+a key's whole sequence at once, so its bytes arrive together even over ssh unless the link
+splits a packet between them; 25 ms still covers such a split on a typical link (tmux 3.5 waits
+10 ms, Neovim 50 ms). A sequence split for longer reads as Esc and then the rest of it. Set
+ESCDELAY (in milliseconds) to choose another value."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,9 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _read(argv: list[str]) -> int:
+    # Imported here: `search` and `notes` have no use for it.
+    from seedreader import first_screen
+
     options = build_parser().parse_args(argv)
     paths = options.paths or ["."]
-    scan = scan_paths(paths, follow=options.follow)
+    scan, scanner = start_scan(paths, follow=options.follow)
     if not scan.documents:
         return nothing_to_read(scan, paths)
     if len(scan.documents) == 1:
@@ -91,16 +103,38 @@ def _read(argv: list[str]) -> int:
     directory = data_dir(options.data_dir)
     if not sys.stdout.isatty() and not os.environ.get("SEEDREADER_ALLOW_NO_TTY"):
         return error("the reader needs a terminal (use `seedreader search` in scripts)")
-    from seedreader.ui.app import ReaderApp
+    if len(scan.documents) == 1 and scanner is None:  # one document, and no more to come
+        _first_screen(scan.documents[0], directory)
+    try:
+        if os.environ.get("SEEDREADER_TEST_FAIL_START"):  # only the end-to-end tests set it
+            raise RuntimeError("start-up failure forced by SEEDREADER_TEST_FAIL_START")
+        # Read by Textual when it is imported: a user's own value is kept.
+        os.environ.setdefault("ESCDELAY", ESCAPE_DELAY_MS)
+        from seedreader.ui.app import ReaderApp
 
-    app = ReaderApp(
-        scan.documents,
-        data_dir=directory,
-        skipped=scan.skipped,
-        notices=scan.notices,
-    )
-    app.run()
+        app = ReaderApp(
+            scan.documents,
+            data_dir=directory,
+            skipped=scan.skipped,
+            notices=scan.notices,
+            scanner=scanner,
+        )
+        app.run()
+    finally:
+        first_screen.release()  # the app never took over the first screen: undo it
     return app.return_code or 0
+
+
+def _first_screen(document: Document, directory: Path) -> None:
+    """Draw the document's first screen before the UI is imported (see `first_screen`)."""
+    from seedreader import first_screen
+    from seedreader.state import ReadingState
+
+    state = ReadingState(directory)
+    try:
+        first_screen.show(document, state)
+    finally:
+        state.close()
 
 
 if __name__ == "__main__":

@@ -318,3 +318,25 @@ def test_concurrent_indexing_counts_each_line_once(
         thread.join()
     assert document.line_count == 20000
     assert document.line(19999) == "line 19999"
+
+
+@pytest.mark.parametrize("told", [0, 5])
+def test_a_small_file_longer_than_its_stat_said_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, told: int
+) -> None:
+    # A file that grew between stat and read, or a size the system does not know (0, as in
+    # /proc): a small file is read up to its end all the same, not cut at the size stat gave.
+    path = tmp_path / "grown.txt"
+    path.write_text("first line\nsecond line\nthird line\n", encoding="utf-8")
+    real = documents._stat_regular
+
+    def stale(p: Path) -> os.stat_result:
+        st = real(p)
+        return os.stat_result((*st[:6], told, *st[7:]))  # st_size is field 6
+
+    monkeypatch.setattr(documents, "_stat_regular", stale)
+    document = Document(path).load()
+    assert document.lines() == ["first line", "second line", "third line"]
+    assert [block for _, block in Document(path).text_blocks()] == [
+        "first line\nsecond line\nthird line"
+    ]

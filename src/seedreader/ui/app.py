@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,17 +10,20 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from seedreader.documents import Document, Library, Skipped
+from seedreader.documents import Document, Library, Scanner, Skipped
 from seedreader.lazy_index import LazyIndex
 from seedreader.pathnames import show_path
 from seedreader.state import ReadingState
 from seedreader.ui.screens.reader import ReaderScreen
+from seedreader.ui.widgets.bars import KeyFooter
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
     from textual.command import Provider
+    from textual.driver import Driver
 
     from seedreader.notes import NotesStore
+    from seedreader.search import SearchIndex
 
 __all__ = ["ReaderApp", "ReaderScreen"]
 
@@ -40,6 +43,26 @@ def _open_notes(data_dir: Path) -> tuple[NotesStore | None, list[str]]:
     except NotesStoreError as error:
         return None, [str(error)]
     return store, list(store.warnings)
+
+
+def _build_after(scanner: Scanner) -> Callable[..., SearchIndex]:
+    """Builds the search index once the scan is over, of every document it found: a search
+    while the library still grows waits for it (the scan takes a moment, the index longer)."""
+
+    def build(
+        _documents: Sequence[Document],
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> SearchIndex:
+        from seedreader.search import IndexCancelled, SearchIndex
+
+        while scanner.result is None:
+            if cancelled is not None and cancelled():
+                raise IndexCancelled
+            scanner.join(0.05)
+        return SearchIndex.build(scanner.result.documents, progress=progress, cancelled=cancelled)
+
+    return build
 
 
 def _escape_then_key(key: str) -> tuple[events.Key, events.Key] | None:
@@ -67,20 +90,26 @@ class ReaderApp(App[None]):
         data_dir: Path,
         skipped: Sequence[Skipped] = (),
         notices: Iterable[str] = (),
+        scanner: Scanner | None = None,
     ) -> None:
+        """`scanner`, when given, is a scan still running: its documents join `documents`
+        as it finds them, and what it passes over and its notices are told at its end."""
         super().__init__()
-        self.library = Library(documents)
+        self.library = Library(documents, scanner=scanner, skipped=skipped)
         self.data_dir = data_dir
         self.reading_state = ReadingState(data_dir)
         self.notes_store: NotesStore | None = None
         """Opened once the first frame is on screen (see `on_reader_screen_ready`)."""
-        self.search_index = LazyIndex(self.library.documents)
+        self.search_index = LazyIndex(
+            self.library.documents, None if scanner is None else _build_after(scanner)
+        )
         self.is_quitting = False
         """Set once quitting has begun: keys that arrive after it are ignored."""
         self._early_keys: list[events.Key] = []
         """Keys typed before the reader had mounted every part, acted on once it has."""
-        self.skipped = list(skipped)
-        """What the folder scan passed over, with reasons (listed by `show_skipped`)."""
+        self.skipped = self.library.skipped
+        """What the folder scan passed over, with reasons (listed by `show_skipped`); a scan
+        still running fills it at its end."""
         messages = list(notices)
         if self.skipped:
             from seedreader.ui.screens.skipped import skipped_notice
@@ -90,6 +119,16 @@ class ReaderApp(App[None]):
         theme = self.reading_state.setting("theme")
         if theme and theme in self.available_themes:
             self.theme = theme
+
+    def get_driver_class(self) -> type[Driver]:
+        from textual.drivers.linux_driver import LinuxDriver
+
+        driver = super().get_driver_class()
+        if driver is LinuxDriver:
+            from seedreader.ui.driver import ReaderDriver
+
+            return ReaderDriver  # takes over the first screen drawn before the app started
+        return driver
 
     def get_default_screen(self) -> Screen[None]:
         return ReaderScreen(self.library, self.reading_state, self.search_index, self._messages)
@@ -137,15 +176,17 @@ class ReaderApp(App[None]):
         await super().on_event(event)
 
     async def on_reader_screen_ready(self, event: ReaderScreen.Ready) -> None:
-        """The reader has every part: hand it the notes, then act on the keys typed meanwhile,
-        in order. The notes store (and the anchoring code it imports) is opened only now, so
-        the first frame does not wait for it."""
+        """The reader has every part: hand it the notes, show the footer's keys (the sign
+        that every key is live), then act on the keys typed meanwhile, in order. The notes
+        store (and the anchoring code it imports) is opened only now, so the first frame
+        does not wait for it."""
         screen = event.screen
         self.notes_store, problems = _open_notes(self.data_dir)
         screen.attach_notes(self.notes_store)
         for problem in problems:
             self.notify(show_path(problem), severity="warning", markup=False, timeout=10)
         screen.is_ready = True
+        screen.query_one(KeyFooter).show_keys()
         early, self._early_keys = self._early_keys, []
         for key in early:
             await self.on_event(key)

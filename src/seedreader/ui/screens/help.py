@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.console import RenderableType
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -60,7 +62,14 @@ class HelpScreen(ModalScreen[None]):
             self._columns = columns
             keys.first(Static).update(self._key_map(columns))
 
-    def _key_map(self, columns: int) -> RenderableType:
+    def _key_map(self, columns: int) -> Rendered:
+        key = (columns, tuple((group, tuple(keys)) for group, keys in self._groups.items()))
+        rendered = _KEY_MAPS.get(key)
+        if rendered is None:
+            rendered = _KEY_MAPS[key] = Rendered(self._layout(columns))
+        return rendered
+
+    def _layout(self, columns: int) -> Table:
         groups = list(self._groups.items())
         if columns == 1:
             return _table(groups)
@@ -81,6 +90,34 @@ class HelpScreen(ModalScreen[None]):
 
     def action_scroll(self, rows: int) -> None:
         self.query_one("#help-body", VerticalScroll).scroll_relative(y=rows, animate=False)
+
+
+class Rendered:
+    """A renderable drawn once per width: the key map's table is measured and drawn on every
+    layout of the help screen (several per opening), and a Rich table is slow to draw."""
+
+    def __init__(self, renderable: Table) -> None:
+        self._renderable = renderable
+        self._lines: dict[int, list[Segment]] = {}
+        self._measures: dict[int, Measurement] = {}
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        segments = self._lines.get(width)
+        if segments is None:
+            segments = self._lines[width] = list(console.render(self._renderable, options))
+        yield from segments
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        width = options.max_width
+        measure = self._measures.get(width)
+        if measure is None:
+            measure = self._measures[width] = Measurement.get(console, options, self._renderable)
+        return measure
+
+
+_KEY_MAPS: dict[object, Rendered] = {}
+"""The key map drawn for each column count (the key table never changes while running)."""
 
 
 def _table(groups: list[tuple[str, list[Key]]]) -> Table:

@@ -33,7 +33,7 @@ from seedreader.ui.keys import (
     everywhere,
     opening_actions,
 )
-from seedreader.ui.widgets.bars import StatusBar, TitleBar
+from seedreader.ui.widgets.bars import KeyFooter, StatusBar, TitleBar
 from seedreader.ui.widgets.document_view import DocumentView
 from seedreader.ui.widgets.library_panel import LibraryPanel
 from seedreader.ui.widgets.notes_sidebar import NotesSidebar
@@ -43,6 +43,9 @@ if TYPE_CHECKING:
     from seedreader.notes import Note, NotesStore
     from seedreader.search import Hit
     from seedreader.ui.widgets.search_panel import SearchPanel
+
+_PANELS = (PanelList, LibraryPanel)
+"""The side panels' lists, which take the reading keys of a list."""
 
 CHANGE_CHECK_SECONDS = 2.0
 """How often the open document is checked for changes on disk."""
@@ -84,14 +87,13 @@ class ReaderScreen(Screen[None]):
         self.index = index
         self.current: int | None = None
         """Index of the document on screen."""
-        self._order = {document.path: i for i, document in enumerate(library)}
         self._messages = messages or []
         self._origin: tuple[int, int, int] | None = None
         """Where the reader was when the search bar opened (document, cursor, top)."""
         self._chosen: Hit | None = None
         """The hit jumped to, until its trail is collected."""
         self.is_ready = False
-        """Every part is mounted (the search bar and the footer come after the first frame)."""
+        """Every part is mounted and the notes are open: keys typed before wait for it."""
 
     class Ready(Message):
         """Every part is mounted; the app hands down the notes and sets `is_ready`."""
@@ -101,18 +103,28 @@ class ReaderScreen(Screen[None]):
             self.screen = screen
 
     def compose(self) -> ComposeResult:
-        # The search bar and the footer are mounted after the first frame (the document's
-        # first lines come first); keys typed before they exist wait for them (`is_ready`).
+        # Every part, the search bar and the footer included, is in the first frame: one
+        # layout of everything costs less than a second pass for late parts. The footer's
+        # keys come once the app has handed down the notes (`ReaderApp.on_reader_screen_ready`).
+        from seedreader.ui.widgets.search_panel import SearchPanel
+
         yield TitleBar(id="title-bar")
         with Horizontal(id="main"):
             yield LibraryPanel(self.library, self.state, id="library")
             yield DocumentView(id="document")
             yield NotesSidebar(None, id="notes-sidebar")
+        search = SearchPanel(self.index, lambda: self._order, id="search-panel")
+        search.display = False
+        search.label_of = self.label_of
+        yield search
         yield StatusBar(id="status-bar")
-        # Holds the footer's row until the footer comes: the pane has its final height from
-        # the first frame, so the figures on screen do not change under the reader.
-        yield Static(id="footer-placeholder")
+        yield KeyFooter()
         yield Static(id="too-small")
+
+    @property
+    def _order(self) -> dict[Path, int]:
+        """Each document's index in the library, by path (it grows while the scan goes on)."""
+        return self.library.positions
 
     # -- parts
 
@@ -156,26 +168,14 @@ class ReaderScreen(Screen[None]):
             self.query_one(TitleBar).show_title("no document could be opened", "")
         self.call_after_refresh(self._after_first_frame)
 
-    async def _after_first_frame(self) -> None:
-        # Imported here: what is mounted after the first frame is imported after it too.
-        from textual.widgets import Footer
-
-        from seedreader.ui.widgets.search_panel import SearchPanel
-
-        search = SearchPanel(self.index, lambda: self._order, id="search-panel")
-        search.display = False
-        search.label_of = self.label_of
-        await self.mount(search, before=self.query_one(StatusBar))
-        with self.app.batch_update():  # one frame: the footer takes its placeholder's row
-            await self.query_one("#footer-placeholder").remove()
-            await self.mount(Footer(), before=self.query_one("#too-small"))
-        self.refresh_bindings()  # the footer learns the keys from this signal
+    def _after_first_frame(self) -> None:
         self.shelf.refresh_entries()  # 10,000 entries in a big library: after the first frame
         self.set_interval(CHANGE_CHECK_SECONDS, self._check_for_changes)
         for message in self._messages:
             self.notify(show_path(message), markup=False, timeout=6)
         if self.state.problem:
             self.notify(show_path(self.state.problem), severity="warning", markup=False)
+        # The app opens the notes, shows the footer's keys and acts on the keys typed so far.
         self.post_message(self.Ready(self))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -218,12 +218,12 @@ class ReaderScreen(Screen[None]):
         together (`k:240` Enter), they could act out of order. Reading keys are acted on here
         in the order they were typed. Returns False for a key the reader does not bind.
         """
-        if self.focused is not self.view and not isinstance(self.focused, PanelList):
+        if self.focused is not self.view and not isinstance(self.focused, _PANELS):
             return False  # a text field (the search box) takes its keys as text
         active = self.active_bindings.get(key)
         if active is None or not active.enabled:
             return False
-        if isinstance(active.node, PanelList) and active.binding.action == "leave":
+        if isinstance(active.node, _PANELS) and active.binding.action == "leave":
             self.set_focus(self.view)  # now, not when the panel's message arrives
             return True
         await self.app.run_action(active.binding.action, active.node)
@@ -269,8 +269,14 @@ class ReaderScreen(Screen[None]):
     def remember_place(self) -> None:
         """Save where the current document is being read."""
         view = self.view
-        if self.current is not None and view.document is not None:
-            self.shelf.remember(view.document, view.cursor, view.last_read_line)
+        if self.current is None or view.document is None:
+            return
+        if not view.place_is_exact:
+            # The end of a large file read before its line index was done: the numbers are
+            # estimates, and a place saved by them would open on the wrong line. The place
+            # remembered before stays.
+            return
+        self.shelf.remember(view.document, view.cursor, view.last_read_line)
 
     def _step_document(self, step: int) -> None:
         if self.current is None:
@@ -297,6 +303,33 @@ class ReaderScreen(Screen[None]):
         if self.is_ready:
             self.search.reindex(fresh)
         self.notify(f"{show_path(document.name)} changed on disk and was reloaded.", markup=False)
+
+    @on(LibraryPanel.Grew)
+    def _library_grew(self, event: LibraryPanel.Grew) -> None:
+        """The scan added documents: follow the one on screen, or open the first that loads
+        when none could be opened yet."""
+        document = self.view.document
+        if document is not None and self.current is not None:
+            self.current = self.library.position(document.path)
+        if self.current is None:
+            for index in range(event.first, len(self.library)):
+                if self.open_document(index, quiet=True):
+                    break
+            return
+        self._update_bars()
+
+    @on(LibraryPanel.ScanFinished)
+    def _scan_finished(self, event: LibraryPanel.ScanFinished) -> None:
+        if self.current is None:
+            self.query_one(TitleBar).show_title("no document could be opened", "")
+        self._update_bars()
+        messages = list(event.notices)
+        if event.skipped:
+            from seedreader.ui.screens.skipped import skipped_notice
+
+            messages.append(skipped_notice(event.skipped))
+        for message in messages:
+            self.notify(show_path(message), markup=False, timeout=6)
 
     @on(LibraryPanel.DocumentChosen)
     def _document_chosen(self, event: LibraryPanel.DocumentChosen) -> None:
@@ -329,11 +362,13 @@ class ReaderScreen(Screen[None]):
         document = view.document
         if document is None or self.current is None:
             return
-        position = f"{self.current + 1}/{len(self.library)}" if len(self.library) > 1 else ""
+        count = len(self.library)
+        scanning = "" if self.library.is_complete else "…"
+        position = f"{self.current + 1:,}/{count:,}{scanning}" if count > 1 or scanning else ""
         self.query_one(TitleBar).show_title(document.name, position)
         self.shelf.reading(self.current, view.last_read_line, document.line_count)
         focused = self.focused
-        if isinstance(focused, PanelList):
+        if isinstance(focused, _PANELS):
             name = "Library" if isinstance(focused, LibraryPanel) else "Notes"
             parts = [f"{name}: {focused.HINT}"]
         else:
@@ -471,6 +506,9 @@ class ReaderScreen(Screen[None]):
             return
         if document.line_count == 0:
             self.notify("An empty document has no line to annotate.", severity="warning")
+            return
+        if not self.view.place_is_exact:
+            self.notify("This line's number is not known until the file is indexed: try again.")
             return
         first, last = self.view.selection or (self.view.cursor, self.view.cursor)
         quote = "\n".join(document.lines(first, last + 1))

@@ -170,6 +170,8 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         self._layout: list[Row] | None = None
         self._wrap_width = 0
         self._pending_end = False
+        self._pending_line: int | None = None
+        """A line asked for (`:N`, a search hit, a note) that the index has not reached yet."""
         self._press_line: int | None = None
         """The line a mouse button went down on, while it is held."""
 
@@ -190,6 +192,7 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         self.selection_anchor = None
         self.x_offset = 0
         self._pending_end = False
+        self._pending_line = None
         self._invalidate(wraps=True)
         self.indexing = None
         if not document.is_indexed:
@@ -231,16 +234,60 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         self._layout = None
         self._wraps.clear()  # rows measured while a line was not yet read are stale
         self._strips.clear()
-        if self._pending_end and self.document is not None and self.document.is_indexed:
+        self._sync()
+        document = self.document
+        if self._pending_end and document is not None and document.is_indexed:
             self._pending_end = False
             self.action_last_line()
+            return
+        pending = self._pending_line
+        if pending is not None and document is not None and self._knows(pending):
+            self._pending_line = None
+            self._go(pending, centre=True)
             return
         self.refresh()
         self._changed()
 
+    def _sync(self) -> None:
+        """Take up a change of the tail's line numbers (estimated, then exact) with the same
+        text on screen: every place in the tail moves by the same shift."""
+        if self.document is None:
+            return
+        shift, first = self.document.sync_tail()
+        if not shift:
+            return
+        if self.cursor >= first:
+            self.cursor += shift
+        if self.top >= first:
+            self.top += shift
+        if self.selection_anchor is not None and self.selection_anchor >= first:
+            self.selection_anchor += shift
+        if self._press_line is not None and self._press_line >= first:
+            self._press_line += shift
+        self._invalidate(wraps=True)
+        self._changed()
+
+    def _knows(self, line: int) -> bool:
+        """Whether line `line` of the file (an exact number) can be found now."""
+        document = self.document
+        if document is None:
+            return False
+        return document.is_indexed or line < document.line_count or document.tail_is_exact
+
     @property
     def line_count(self) -> int:
-        return self.document.line_count if self.document is not None else 0
+        """Lines in view numbering: with a large file's end read before its index is done,
+        up to that end, its numbers estimated (see `Document.read_tail`)."""
+        return self.document.view_line_count if self.document is not None else 0
+
+    @property
+    def place_is_exact(self) -> bool:
+        """Whether the cursor's line number is that line's number in the file (not estimated)."""
+        return self.document is None or self.document.view_line_is_exact(self.cursor)
+
+    def _has(self, line: int) -> bool:
+        """Whether `line` can be shown (not in the unread gap before the tail)."""
+        return self.document is not None and self.document.view_has(line)
 
     def display_line(self, index: int) -> tuple[str, FormattedLine | None]:
         """The sanitized text shown for a line, and its Markdown formatting if any."""
@@ -250,8 +297,9 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
             formatted = self._formatted[index]
         text = self._display_cache.get(index)
         if text is None:
-            text = sanitize(formatted.text if formatted else self.document.line(index))
-            if index >= self.document.line_count:
+            text = sanitize(formatted.text if formatted else self.document.view_line(index))
+            first, stop = self.document.view_gap()
+            if first <= index < stop or index >= self.document.view_line_count:
                 return text, None  # not read yet: nothing to remember
             # Cached: a row of a 50 MB line must not sanitize the whole line again.
             self._display_cache[index] = text
@@ -291,7 +339,12 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         return rows
 
     def _clamp(self, line: int) -> int:
-        return min(max(line, 0), max(self.line_count - 1, 0))
+        line = min(max(line, 0), max(self.line_count - 1, 0))
+        if self.document is not None and not self._has(line):
+            # In the gap not read yet: the nearer of the indexed lines' end and the tail.
+            first, stop = self.document.view_gap()
+            line = first - 1 if line - first < stop - line and first > 0 else stop
+        return line
 
     def screen_rows(self) -> list[Row]:
         """The rows on screen, top to bottom."""
@@ -300,8 +353,7 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         rows: list[Row] = []
         height = self.size.height
         line, sub = self.top, self.top_sub
-        count = self.line_count
-        while len(rows) < height and line < count:
+        while len(rows) < height and self._has(line):
             ranges = self._rows_of(line)
             for index in range(sub, len(ranges)):
                 start, end = ranges[index]
@@ -336,12 +388,11 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
     def _advance(self, rows: int) -> None:
         """Move the view down (or up, if negative) by a number of screen rows."""
         line, sub = self.top, self.top_sub
-        count = self.line_count
         while rows > 0:
             ranges = self._rows_of(line)
             if sub + 1 < len(ranges):
                 sub += 1
-            elif line + 1 < count:
+            elif self._has(line + 1):
                 line, sub = line + 1, 0
             else:
                 break
@@ -349,7 +400,7 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         while rows < 0:
             if sub > 0:
                 sub -= 1
-            elif line > 0:
+            elif line > 0 and self._has(line - 1):
                 line -= 1
                 sub = len(self._rows_of(line)) - 1
             else:
@@ -370,10 +421,10 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
             if n >= remaining:
                 return line, n - remaining
             remaining -= n
-            if line == 0:
-                break
+            if line == 0 or not self._has(line - 1):
+                break  # the first line, or the first of the tail read so far
             line -= 1
-        return 0, 0
+        return line, 0
 
     def _clamp_top(self) -> None:
         max_line, max_sub = self._max_top()
@@ -420,7 +471,29 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         self.post_message(self.CursorMoved(self))
 
     def move_cursor(self, line: int, centre: bool = False) -> None:
-        """Put the cursor on a line and scroll it into view (centred if asked)."""
+        """Put the cursor on line `line` of the file (an exact number: a search hit, a note)
+        and scroll it into view (centred if asked).
+
+        A line past what a large file's index has reached yet is gone to once it has: its
+        place among the estimated numbers of the file's end is not known before.
+        """
+        if self.document is None:
+            return
+        self._sync()
+        if not self._knows(line):
+            self._pending_end = False
+            self._pending_line = line
+            self.app.notify(f"Going to line {line + 1:,} once the file is indexed…", timeout=2)
+            self._changed()
+            return
+        self._pending_line = None
+        self._go(line, centre)
+
+    def _go(self, line: int, centre: bool = False) -> None:
+        """Put the cursor on line `line` of view numbering and scroll it into view.
+
+        Callers take up a change of numbering (`_sync`) before they work out `line`.
+        """
         if self.document is None:
             return
         self.cursor = self._clamp(line)
@@ -432,6 +505,7 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
 
     def scroll_rows(self, rows: int) -> None:
         """Scroll the view, keeping the cursor on screen."""
+        self._sync()
         self._advance(rows)
         self._clamp_top()
         self._cursor_into_view()
@@ -440,18 +514,23 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
     # -- actions
 
     def action_cursor_down(self) -> None:
-        self.move_cursor(self.cursor + 1)
+        self._sync()
+        self._go(self.cursor + 1)
 
     def action_cursor_up(self) -> None:
-        self.move_cursor(self.cursor - 1)
+        self._sync()
+        if self.cursor > 0 and not self._has(self.cursor - 1):
+            return  # the first line of the tail read, with none found above it yet
+        self._go(self.cursor - 1)
 
     def _page(self, rows: int) -> None:
+        self._sync()
         before = (self.top, self.top_sub)
         self._advance(rows)
         self._clamp_top()
         if (self.top, self.top_sub) == before:
             # Already at the end (or start): move the cursor there instead.
-            self.move_cursor(self.line_count - 1 if rows > 0 else 0)
+            self._go(self.line_count - 1 if rows > 0 else self.top)
             return
         layout = self.screen_rows()
         if layout:
@@ -468,28 +547,38 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
 
     def action_half_page_down(self) -> None:
         half = max(self.size.height // 2, 1)
+        self._sync()
         self._advance(half)
         self._clamp_top()
-        self.move_cursor(self.cursor + half)
+        self._go(self.cursor + half)
 
     def action_half_page_up(self) -> None:
         half = max(self.size.height // 2, 1)
+        self._sync()
         self._advance(-half)
-        self.move_cursor(self.cursor - half)
+        self._go(self.cursor - half)
 
     def action_first_line(self) -> None:
+        self._pending_line = None
+        self._sync()
         self.top, self.top_sub = 0, 0
-        self.move_cursor(0)
+        self._go(0)
 
     def action_last_line(self) -> None:
-        if self.document is not None and not self.document.is_indexed:
+        self._pending_line = None
+        document = self.document
+        # The end of a large file is read directly, its line numbers estimated until the index
+        # gets there; only a last line longer than `TAIL_LIMIT` waits for the index.
+        if document is not None and not document.read_tail():
             self._pending_end = True  # done when the line index is complete
             self.app.notify("Going to the end once the file is indexed…", timeout=2)
+        self._sync()
         self.top, self.top_sub = self._max_top()
         self._layout = None
-        self.move_cursor(self.line_count - 1)
+        self._go(self.line_count - 1)
 
     def action_toggle_wrap(self) -> None:
+        self._sync()
         self.wrap = not self.wrap
         self.x_offset = 0
         self._wraps.clear()  # the shown text stays the same; only its rows change
@@ -552,11 +641,26 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         elif key == "enter" and self.goto_buffer:
             line = int(self.goto_buffer)
             self.goto_buffer = None
-            self.move_cursor(line - 1, centre=True)
+            self._go_to_number(line - 1)
             return
         else:
             self.goto_buffer = None
         self._changed()
+
+    def _go_to_number(self, line: int) -> None:
+        """`:N`: line `line` exactly; past the end at once, as less does, even before the index
+        is done when it is well past the estimated end (see `move_cursor` otherwise)."""
+        document = self.document
+        if document is None:
+            return
+        self._sync()
+        if not self._knows(line) and document.read_tail():
+            self._sync()
+            if line >= self.line_count * 1.1 + 100:
+                self._pending_line = None
+                self.action_last_line()
+                return
+        self.move_cursor(line, centre=True)
 
     @property
     def selection(self) -> tuple[int, int] | None:
@@ -620,8 +724,9 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         if self.document is None:
             return
+        self._sync()
         if event.x == self._bar_x and self.line_count:
-            self.move_cursor(int(event.y / max(self.size.height, 1) * self.line_count), centre=True)
+            self._go(int(event.y / max(self.size.height, 1) * self.line_count), centre=True)
             return
         rows = self.screen_rows()
         if 0 <= event.y < len(rows):
@@ -629,7 +734,7 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
             target = self._link_at(row, event.x)
             if target is not None:
                 self.post_message(self.LinkClicked(target))
-            self.move_cursor(row.line)
+            self._go(row.line)
 
     def _link_at(self, row: Row, x: int) -> str | None:
         _, formatted = self.display_line(row.line)
@@ -708,6 +813,8 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         else:
             line_style = base
         text, formatted = self.display_line(row.line)
+        # Hits and notes are placed by exact line numbers: none on lines numbered by estimate.
+        exact = self.document is None or self.document.view_line_is_exact(row.line)
         if self.wrap:
             start, end = row.start, row.end
         else:
@@ -719,7 +826,7 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
                 name = role if role in ("h1", "h2") or not role.startswith("h") else "h3"
                 self._add_span(spans, span_start, span_end, start, end, f"document-view--{name}")
         current = self.current_match
-        for match_start, match_end in self.matches.get(row.line, ()):
+        for match_start, match_end in self.matches.get(row.line, ()) if exact else ():
             is_current = current is not None and current == (row.line, match_start, match_end)
             if formatted is not None:
                 match_start = formatted.display_column(match_start)
@@ -727,7 +834,7 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
             role = "document-view--current-match" if is_current else "document-view--match"
             self._add_span(spans, match_start, match_end, start, end, role)
         gutter_style = self.get_component_rich_style("document-view--gutter")
-        if row.sub == 0 and row.line in self.note_lines:
+        if row.sub == 0 and exact and row.line in self.note_lines:
             marker = Segment("● ", self.get_component_rich_style("document-view--note-marker"))
         else:
             marker = Segment("  ", gutter_style)
@@ -784,17 +891,27 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
             return []
         if self.goto_buffer is not None:
             return [f"Go to line: {self.goto_buffer}▏ (Enter to go, Esc to cancel)"]
-        count = document.line_count
+        count = self.line_count
         parts = []
         if count:
-            suffix = "" if document.is_indexed else "+"
-            parts.append(f"line {self.cursor + 1:,}/{count:,}{suffix}")
-            parts.append(f"{percent(read_fraction(self.last_read_line, count))}%")
+            # Until the index is done: an estimated number has a "~", a count still growing
+            # a "+", and how far the screen is through the file is counted in bytes.
+            if document.is_indexed and count == document.line_count:
+                total = f"{count:,}"
+                fraction = read_fraction(self.last_read_line, count)
+            else:
+                total = f"{count:,}+" if count == document.line_count else f"~{count:,}"
+                fraction = document.view_fraction(self.last_read_line)
+            here = f"{self.cursor + 1:,}" if self.place_is_exact else f"~{self.cursor + 1:,}"
+            parts.append(f"line {here}/{total}")
+            parts.append(f"{percent(fraction)}%")
         else:
             parts.append("empty")
         parts.append(document.encoding)
         if not self.wrap:
             parts.append("wrap off")
+        if self._pending_line is not None:
+            parts.append(f"to line {self._pending_line + 1:,} when indexed")
         if self.indexing is not None:
             parts.append(f"indexing {round(self.indexing * 100)}%")
         return parts
