@@ -152,6 +152,8 @@ def environment(scratch: Path) -> dict[str, str]:
         # User settings of less and Textual, and a forced size, would skew the comparison.
         if not key.startswith(("LESS", "TEXTUAL")) and key not in ("COLUMNS", "LINES", "NO_COLOR")
     }
+    # An installed seedreader has its bytecode cached; recompiling on every start would not.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(
         TERM="xterm-256color",
         LESSHISTFILE="-",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import select
 import signal
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Self
 
@@ -16,6 +17,21 @@ from ptyprocess import PtyProcess
 
 ROWS = 40
 COLS = 120
+SYNC_UPDATE = 2026 << 5
+"""pyte's key for DEC private mode 2026 (synchronized output) in `Screen.mode`: while it is set,
+the program is in the middle of a frame and the terminal would not show it yet."""
+
+Snapshot = tuple[tuple[object, ...], ...]
+"""The drawn screen, every cell with its character and style (see `PtyScreen.snapshot`)."""
+
+CLEARS: tuple[tuple[str, re.Pattern[bytes]], ...] = (
+    ("ESC[2J (erase display)", re.compile(rb"\x1b\[2J")),
+    ("ESC[3J (erase scrollback)", re.compile(rb"\x1b\[3J")),
+    ("ESC[H ESC[J (home, erase below)", re.compile(rb"\x1b\[(?:1?;?1?)?H\x1b\[0?J")),
+    ("ESC c (full reset)", re.compile(rb"\x1bc")),
+    ("alternate screen on/off (?1049/?1047/?47)", re.compile(rb"\x1b\[\?(?:1049|1047|47)[hl]")),
+)
+"""Escape sequences that blank the screen (or swap it for another buffer) on a real terminal."""
 
 
 class ScreenTimeout(Exception):
@@ -60,6 +76,10 @@ class PtyScreen:
         self._stream = pyte.ByteStream(self.screen)
         self.last_output = self.started
         self.eof = False
+        self.raw = bytearray()
+        """Everything the program has written, as read."""
+        self.reads: list[tuple[float, int]] = []
+        """For each read: its `time.perf_counter()` instant and the length of `raw` after it."""
 
     @property
     def pid(self) -> int:
@@ -85,8 +105,11 @@ class PtyScreen:
             if not data:
                 self.eof = True
                 return got
-            self._stream.feed(data)
+            # The instant of reading, not of drawing: pyte takes a while over a big frame.
             self.last_output = time.perf_counter()
+            self._stream.feed(data)
+            self.raw += data
+            self.reads.append((self.last_output, len(self.raw)))
             got = True
             # Keep draining what is already there, but return promptly so callers can check.
             deadline = time.perf_counter()
@@ -122,6 +145,64 @@ class PtyScreen:
                 shown = " | ".join(rows[-3:])[-300:] or "blank"
                 raise ScreenTimeout(f"{needle!r} not on screen ({state}); last rows: {shown}")
             self.pump(min(0.005, max(0.0, deadline - time.perf_counter())))
+
+    def in_frame(self) -> bool:
+        """True while the program is inside a synchronized update (a frame not yet shown)."""
+        return SYNC_UPDATE in self.screen.mode
+
+    def wait_until(
+        self,
+        done: Callable[[PtyScreen], bool],
+        timeout: float = 30.0,
+        since: float | None = None,
+        what: str = "the expected screen",
+    ) -> float:
+        """Wait until `done(self)` holds, checked after every read of the program's output.
+
+        The pty is read as soon as anything arrives (select, no fixed polling interval), and the
+        check is skipped inside a synchronized update, so a half-drawn frame never counts.
+
+        Returns:
+            Seconds from `since` (default: the launch) until `done` first held.
+
+        Raises:
+            ScreenTimeout: `done` did not hold in time (the message shows the screen).
+        """
+        start = self.started if since is None else since
+        deadline = time.perf_counter() + timeout
+        checked = -1
+        while True:
+            if checked != len(self.raw) and not self.in_frame():
+                checked = len(self.raw)
+                if done(self):
+                    return self.last_output - start if self.reads else 0.0
+            if self.eof or time.perf_counter() >= deadline:
+                state = "exited" if self.eof else f"still running after {timeout:.0f} s"
+                rows = [row.strip() for row in self.screen.display if row.strip()]
+                shown = " | ".join(rows[-3:])[-300:] or "blank"
+                raise ScreenTimeout(f"{what} not on screen ({state}); last rows: {shown}")
+            self.pump(min(0.005, max(0.0, deadline - time.perf_counter())))
+
+    def wait_quiet(self, quiet: float = 0.05, limit: float = 5.0) -> bool:
+        """Read until the program has written nothing for `quiet` seconds; False if it never was.
+
+        Used before pressing a key, so that what changes next is the key's doing.
+        """
+        deadline = time.perf_counter() + limit
+        while time.perf_counter() < deadline and not self.eof:
+            idle = time.perf_counter() - self.last_output
+            if idle >= quiet and not self.in_frame():
+                return True
+            self.pump(min(quiet - idle, deadline - time.perf_counter()) if idle < quiet else 0.005)
+        return False
+
+    def snapshot(self) -> Snapshot:
+        """Every cell of the screen with its style: a cursor moved by a colour alone shows here."""
+        buffer = self.screen.buffer
+        return tuple(
+            tuple(buffer[y][x] for x in range(self.screen.columns))
+            for y in range(self.screen.lines)
+        )
 
     def send(self, keys: str | bytes) -> float:
         """Type `keys` into the program; returns the `time.perf_counter()` instant of sending."""
@@ -171,6 +252,92 @@ class PtyScreen:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def changed_rows(
+    before: Sequence[Sequence[object]], after: Sequence[Sequence[object]]
+) -> list[int]:
+    """The indexes of the rows that differ between two screens (text or style)."""
+    rows = max(len(before), len(after))
+    return [
+        y
+        for y in range(rows)
+        if y >= len(before) or y >= len(after) or tuple(before[y]) != tuple(after[y])
+    ]
+
+
+def find_clears(data: bytes | bytearray) -> list[tuple[int, str]]:
+    """Where `data` (a program's raw output) blanks the screen: (offset, what), in order."""
+    found = [(m.start(), name) for name, pattern in CLEARS for m in pattern.finditer(data)]
+    return sorted(found)
+
+
+def replay_offset(
+    data: bytes | bytearray,
+    reads: Sequence[int],
+    done: Callable[[pyte.Screen], bool],
+    rows: int = ROWS,
+    cols: int = COLS,
+) -> int | None:
+    """The byte offset in `data` after which `done(screen)` first holds, drawn on a fresh screen.
+
+    `reads` are the ends of the program's writes as they were read (`PtyScreen.reads`); the
+    output is replayed read by read, then byte by byte within the read where `done` first held,
+    so the offset is exact. Inside a synchronized update nothing counts (the terminal shows the
+    frame only at its end). None if `done` never holds.
+    """
+
+    def fresh() -> tuple[pyte.Screen, pyte.ByteStream]:
+        screen = pyte.Screen(cols, rows)
+        return screen, pyte.ByteStream(screen)
+
+    def shown(screen: pyte.Screen) -> bool:
+        return SYNC_UPDATE not in screen.mode and done(screen)
+
+    screen, stream = fresh()
+    start = 0
+    for end in reads:
+        stream.feed(bytes(data[start:end]))
+        if shown(screen):
+            break
+        start = end
+    else:
+        return None
+    screen, stream = fresh()
+    stream.feed(bytes(data[:start]))
+    for offset in range(start, end):
+        stream.feed(bytes(data[offset : offset + 1]))
+        if shown(screen):
+            return offset + 1
+    return end
+
+
+def absent_at(
+    data: bytes | bytearray,
+    reads: Sequence[int],
+    needle: str,
+    since: int,
+    until: int,
+    rows: int = ROWS,
+    cols: int = COLS,
+) -> list[int]:
+    """The ends of reads in (since, until] after which `needle` was not on the drawn screen.
+
+    A terminal shows the screen between the program's writes; a text that "holds" from one
+    moment to another is on screen after every read in between.
+    """
+    screen = pyte.Screen(cols, rows)
+    stream = pyte.ByteStream(screen)
+    start = 0
+    gaps = []
+    for end in reads:
+        stream.feed(bytes(data[start:end]))
+        start = end
+        if SYNC_UPDATE in screen.mode:
+            continue  # mid-frame: the terminal still shows the frame before
+        if since < end <= until and not any(needle in row for row in screen.display):
+            gaps.append(end)
+    return gaps
 
 
 def _children() -> dict[int, list[int]]:

@@ -27,7 +27,15 @@ from common import ROOT, default_work, scrub
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
 # The order of sections in RESULTS.md; any other bench_*.py found comes after these.
-ORDER = ("bench_reader", "bench_search", "bench_notes")
+ORDER = (
+    "bench_reader",
+    "bench_search",
+    "bench_notes",
+    "bench_start",
+    "bench_keys",
+    "bench_library",
+    "bench_index",
+)
 PEERS = {"less": "less", "rg": "ripgrep", "ugrep": "ugrep"}
 """Peer commands the benchmarks compare against, and the Debian packages that provide them."""
 
