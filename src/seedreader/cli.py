@@ -40,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
             "\n"
             "Keys inside the reader: press ? for help.\n"
             "Environment: SEEDREADER_DATA_DIR (notes and reading state), "
-            "SEEDREADER_CACHE_DIR (search index cache)."
+            "SEEDREADER_CACHE_DIR (search index cache), ESCDELAY (ms to tell a lone Esc from "
+            "a key's escape sequence; default 25)."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
