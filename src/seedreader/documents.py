@@ -213,14 +213,6 @@ def _char_cells(char: str) -> int:
     return 2 if _within(code, _WIDE_SINCE_14) else 1
 
 
-def _count_breaks(data: bytes) -> int:
-    """How many line breaks (LF, CRLF, CR) are in `data`."""
-    n = data.count(b"\n")
-    if b"\r" in data:
-        n += data.count(b"\r") - data.count(b"\r\n")
-    return n
-
-
 # --- sanitizing ------------------------------------------------------------------------------
 
 # What `sanitize` draws in place of each character that must not reach the terminal as it is.
