@@ -397,7 +397,7 @@ class ReaderScreen(Screen[None]):
         first = hit.spans[0] if hit.spans else (hit.column, hit.column)
         self.view.set_current_match((hit.line, first[0], first[1]))
 
-    # Named handlers: the search panel's module is imported after the first frame.
+    # Named handlers: the search panel's module is imported in `compose`, not with this one.
 
     def on_search_panel_hit_highlighted(self, event: SearchPanel.HitHighlighted) -> None:
         self._go_to_hit(event.hit, remember=False)
