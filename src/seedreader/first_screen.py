@@ -29,6 +29,8 @@ from typing import Any
 from seedreader.documents import Document, _char_cells, sanitize
 from seedreader.pathnames import show_path
 from seedreader.state import ReadingState, find_place, percent, read_fraction
+from seedreader.wrap import text_cells as _cells
+from seedreader.wrap import wrap_ranges
 
 READING_WIDTH = 100
 """The pane's default text column (DocumentView.READING_WIDTH)."""
@@ -36,8 +38,6 @@ MIN_READING_WIDTH, MAX_READING_WIDTH = 30, 400
 GUTTER = 2
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 """Below this the reader shows a "too small" message instead: no first screen then."""
-HUGE_LINE = 20_000
-"""Longer lines are cut every `width` characters (as `seedreader.ui.wrap` does)."""
 DEFAULT_THEME = "textual-dark"
 
 STYLES: dict[str, dict[str, str]] = {
@@ -109,48 +109,6 @@ def color_system(environ: Mapping[str, str]) -> str | None:
 
 
 # -- layout
-
-
-def wrap_ranges(text: str, width: int) -> Sequence[tuple[int, int]]:
-    """The rows of a (sanitized) line, exactly as the pane wraps it (`seedreader.ui.wrap`)."""
-    width = max(width, 1)
-    length = len(text)
-    if length <= width and (text.isascii() or _cells(text) <= width):
-        return [(0, length)]
-    if length > HUGE_LINE:
-        return [(start, min(start + width, length)) for start in range(0, length, width)]
-    rows: list[tuple[int, int]] = []
-    start = 0
-    if text.isascii():
-        while length - start > width:
-            space = text.rfind(" ", start, start + width + 1)
-            end = space + 1 if space > start else start + width
-            rows.append((start, end))
-            start = end
-        rows.append((start, length))
-        return rows
-    cells = 0
-    last_space = -1
-    index = 0
-    while index < length:
-        size = _char_cells(text[index])
-        if cells + size > width and index > start:
-            end = last_space + 1 if last_space >= start else index
-            rows.append((start, end))
-            start = end
-            cells = _cells(text[start:index])
-            last_space = -1
-            continue
-        cells += size
-        if text[index] == " ":
-            last_space = index
-        index += 1
-    rows.append((start, length))
-    return rows
-
-
-def _cells(text: str) -> int:
-    return len(text) if text.isascii() else sum(_char_cells(ch) for ch in text)
 
 
 def _fit(text: str, width: int) -> str:

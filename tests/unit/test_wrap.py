@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from seedreader.ui.wrap import HUGE_LINE, wrap_ranges
+from seedreader.wrap import HUGE_LINE, wrap_ranges
 
 
 @pytest.mark.parametrize(

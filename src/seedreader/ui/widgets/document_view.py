@@ -25,7 +25,7 @@ from seedreader.documents import Document, sanitize
 from seedreader.state import percent, read_fraction
 from seedreader.ui.keys import DOCUMENT_KEYS, bindings
 from seedreader.ui.widgets.worker_errors import ReportsWorkerErrors
-from seedreader.ui.wrap import wrap_ranges
+from seedreader.wrap import wrap_ranges
 
 READING_WIDTH = 100
 """Widest text column by default, in cells: longer lines are hard to read."""

@@ -1,11 +1,16 @@
-"""Soft wrapping of one line into rows of at most a given number of cells."""
+"""Soft wrapping of one line into rows of at most a given number of cells.
+
+Core, with no UI import: the pane and the first screen (drawn before Textual is imported) wrap
+with this one function, measuring characters as Rich does (`documents._char_cells`, tested
+equal to Rich's widths over all of Unicode).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import overload
 
-from rich.cells import get_character_cell_size
+from seedreader.documents import _char_cells
 
 HUGE_LINE = 20_000
 """Longer lines are cut every `width` characters, not at words: wrapping a 50 MB line by
@@ -24,7 +29,7 @@ def wrap_ranges(text: str, width: int) -> Sequence[tuple[int, int]]:
     """
     width = max(width, 1)
     length = len(text)
-    if length <= width and (text.isascii() or _cells(text) <= width):
+    if length <= width and (text.isascii() or text_cells(text) <= width):
         return [(0, length)]
     if length > HUGE_LINE:
         return FixedRows(length, width)
@@ -60,8 +65,9 @@ class FixedRows(Sequence[tuple[int, int]]):
         return start, min(start + self._width, self._length)
 
 
-def _cells(text: str) -> int:
-    return sum(get_character_cell_size(ch) for ch in text)
+def text_cells(text: str) -> int:
+    """Cells `text` (sanitized) takes on screen."""
+    return len(text) if text.isascii() else sum(_char_cells(ch) for ch in text)
 
 
 def _wrap_ascii(text: str, width: int) -> list[tuple[int, int]]:
@@ -85,12 +91,12 @@ def _wrap_cells(text: str, width: int) -> list[tuple[int, int]]:
     index = 0
     length = len(text)
     while index < length:
-        size = get_character_cell_size(text[index])
+        size = _char_cells(text[index])
         if cells + size > width and index > start:
             end = last_space + 1 if last_space >= start else index
             rows.append((start, end))
             start = end
-            cells = _cells(text[start:index])
+            cells = text_cells(text[start:index])
             last_space = -1
             continue
         cells += size
