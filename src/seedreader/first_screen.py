@@ -365,7 +365,12 @@ def show(document: Document, state: ReadingState, environ: Mapping[str, str] = o
     try:
         attrs = termios.tcgetattr(0)
         quiet = termios.tcgetattr(0)
-        quiet[3] &= ~(termios.ECHO | termios.ICANON)
+        # As Textual's raw mode, except signals (Ctrl+C still stops a start-up): keys typed now
+        # are read by the app later exactly as it would have read them (Enter stays CR, not
+        # turned into LF by ICRNL; Ctrl+S, Ctrl+Q and Ctrl+V are keys, not flow control or
+        # a literal-next).
+        quiet[0] &= ~(termios.IXON | termios.IXOFF | termios.ICRNL | termios.INLCR | termios.IGNCR)
+        quiet[3] &= ~(termios.ECHO | termios.ICANON | termios.IEXTEN)
         quiet[6][termios.VMIN] = 1
         quiet[6][termios.VTIME] = 0
         termios.tcsetattr(0, termios.TCSANOW, quiet)

@@ -60,6 +60,13 @@ def test_keys_typed_before_the_app_is_up_are_acted_on(spawn: Spawn) -> None:
     assert DRIVER_STARTED not in other.raw_bytes(), "G came after the app was up"
     other.wait_until(lambda _: re.search(r"line 41/41", other.status_line()), what="line 41/41")
 
+    # Enter is CR: the terminal must not turn it into LF (ctrl+j) while the first screen is up.
+    third = spawn(SEED)
+    third.wait_for("seedreader │")
+    third.press(":", "3", "0", "enter")
+    assert DRIVER_STARTED not in third.raw_bytes(), ":30 Enter came after the app was up"
+    third.wait_until(lambda _: re.search(r"line 30/41", third.status_line()), what="line 30/41")
+
 
 def test_the_app_takes_over_without_clearing_the_screen(spawn: Spawn) -> None:
     terminal = spawn(SEED)
