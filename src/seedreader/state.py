@@ -1,7 +1,7 @@
-"""Reading state: where each document was left and how far it was read, kept in the data dir.
+"""Reading state: where each document was left, how far it was read, and its marks.
 
-A place is remembered as a line number plus a short quote of the text there, so it is found
-again after the document is edited or the terminal has another width.
+A place (and a mark) is remembered as a line number plus a short quote of the text there, so
+it is found again after the document is edited or the terminal has another width.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import string
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +36,18 @@ CREATE TABLE IF NOT EXISTS settings (
     value TEXT NOT NULL
 );
 """
+_MARKS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS marks (
+    path TEXT NOT NULL,
+    letter TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    quote TEXT NOT NULL,
+    updated REAL NOT NULL,
+    PRIMARY KEY (path, letter)
+);
+"""
+MARK_LETTERS = frozenset(string.ascii_letters)
+"""The letters a mark can have (as in vim and less); `a` and `A` are different marks."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,36 @@ class Place:
     """The furthest 0-based line that was on screen."""
     line_count: int
     """Lines the document had then."""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A place in one document the reader named with a letter (`m` + letter), as in vim.
+
+    All marks belong to one document, upper case as well (vim's file marks would need a
+    document to open; here `'A` in another document is simply another mark).
+    """
+
+    letter: str
+    """One of `MARK_LETTERS`."""
+    line: int
+    """0-based line when it was set."""
+    quote: str
+    """`make_quote` of that line's text, to find the line again after an edit."""
+
+    def __post_init__(self) -> None:
+        if self.letter not in MARK_LETTERS:
+            raise ValueError(f"a mark is a letter a-z or A-Z, not {self.letter!r}")
+
+
+def is_mark_letter(key: str) -> bool:
+    """Whether a typed character names a mark."""
+    return key in MARK_LETTERS
+
+
+def _mark_order(letter: str) -> tuple[bool, str]:
+    """Lower case marks first, then upper case, each alphabetical (as vim's `:marks`)."""
+    return (letter.isupper(), letter)
 
 
 def read_fraction(last_read: int, line_count: int) -> float:
@@ -96,6 +139,11 @@ def find_place(place: Place, line_count: int, line: Callable[[int], str]) -> int
     return old
 
 
+def find_mark(mark: Mark, line_count: int, line: Callable[[int], str]) -> int:
+    """The line a mark is on in the document as it is now (see `find_place`)."""
+    return find_place(Place(mark.line, mark.quote, mark.line, line_count), line_count, line)
+
+
 def _unusable(path: Path, error: Exception) -> str:
     """The one-line notice when the store cannot be opened: reading goes on without it."""
     reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
@@ -131,6 +179,10 @@ class ReadingState:
             db = sqlite3.connect(self._path, isolation_level=None, timeout=5.0)
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
+            # A store from before marks gains the table; if it cannot (a read-only file), the
+            # places in it are still read, and using marks reports the problem then.
+            with contextlib.suppress(sqlite3.Error):
+                db.executescript(_MARKS_SCHEMA)
             with contextlib.suppress(OSError):  # not ours to change (a shared folder)
                 os.chmod(self._path, 0o600)
             self._db = db
@@ -207,6 +259,49 @@ class ReadingState:
             )
         except sqlite3.Error as error:
             self.problem = f"choices are not saved ({error})"
+
+    def marks(self, path: Path) -> dict[str, Mark]:
+        """The marks of a document by letter, lower case first (nothing when none or unusable)."""
+        db = self._connect(create=False)
+        if db is None:
+            return {}
+        try:
+            rows = db.execute(
+                "SELECT letter, line, quote FROM marks WHERE path = ?", (db_path(path),)
+            ).fetchall()
+        except sqlite3.Error as error:
+            self.problem = f"marks are not available ({error})"
+            return {}
+        found = {}
+        for letter, line, quote in rows:
+            # A store edited by hand or by a later version: skip what this one cannot use.
+            if isinstance(letter, str) and is_mark_letter(letter) and isinstance(line, int):
+                found[letter] = Mark(letter, line, quote if isinstance(quote, str) else "")
+        return {letter: found[letter] for letter in sorted(found, key=_mark_order)}
+
+    def set_mark(self, path: Path, mark: Mark) -> None:
+        """Set (or move) a mark of a document (one short transaction)."""
+        db = self._connect()
+        if db is None:
+            return
+        try:
+            db.execute(
+                "INSERT INTO marks VALUES (?, ?, ?, ?, ?) ON CONFLICT(path, letter) DO UPDATE "
+                "SET line=excluded.line, quote=excluded.quote, updated=excluded.updated",
+                (db_path(path), mark.letter, mark.line, mark.quote, time.time()),
+            )
+        except sqlite3.Error as error:
+            self.problem = f"marks are not saved ({error})"
+
+    def delete_mark(self, path: Path, letter: str) -> None:
+        """Forget a mark of a document; nothing happens when it was not set."""
+        db = self._connect(create=False)
+        if db is None:
+            return
+        try:
+            db.execute("DELETE FROM marks WHERE path = ? AND letter = ?", (db_path(path), letter))
+        except sqlite3.Error as error:
+            self.problem = f"marks are not saved ({error})"
 
     def close(self) -> None:
         if self._db is not None:
