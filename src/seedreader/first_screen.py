@@ -29,8 +29,8 @@ from typing import Any
 from seedreader.documents import Document, _char_cells, sanitize
 from seedreader.pathnames import show_path
 from seedreader.state import ReadingState, find_place, percent, read_fraction
+from seedreader.wrap import hanging_indent, usable_indent, wrap_ranges
 from seedreader.wrap import text_cells as _cells
-from seedreader.wrap import wrap_ranges
 
 READING_WIDTH = 100
 """The pane's default text column (DocumentView.READING_WIDTH)."""
@@ -155,10 +155,13 @@ def layout(
             shown[index] = sanitize(line(index))
         return shown[index]
 
+    def indent_of(index: int) -> int:
+        return usable_indent(hanging_indent(text_of(index)), text_width)
+
     def rows_of(index: int) -> Sequence[tuple[int, int]]:
         if not settings.wrap:
             return [(0, len(text_of(index)))]
-        return wrap_ranges(text_of(index), text_width)
+        return wrap_ranges(text_of(index), text_width, indent_of(index))
 
     top, top_sub = min((cursor, 0), _max_top(rows_of, line_count, height))
     rows: list[_Row] = []
@@ -189,6 +192,8 @@ def layout(
         style = "cursor" if row.line == cursor else "text"
         text = text_of(row.line)
         piece = text[row.start : row.end] if settings.wrap else text[:text_width]
+        if row.sub and settings.wrap:
+            piece = " " * indent_of(row.line) + piece
         spans: list[Span] = [(" " * margin, "text"), ("  ", "gutter")]
         used = margin + GUTTER + _cells(piece)
         if used > width - 1:
@@ -315,11 +320,15 @@ def _write(fd: int, data: bytes) -> None:
 
 def _settings(state: ReadingState) -> Settings | None:
     """The remembered choices, or None when they make the first frame something we do not
-    draw (another theme, the notes sidebar shown)."""
+    draw (another theme, the notes sidebar or the outline shown, line numbers)."""
     theme = state.setting("theme")
     if theme and theme != DEFAULT_THEME:
         return None
-    if state.setting("notes") == "shown":
+    if (
+        state.setting("notes") == "shown"
+        or state.setting("outline") == "shown"
+        or state.setting("line-numbers") == "on"
+    ):
         return None
     width = READING_WIDTH
     value = state.setting("reading-width")

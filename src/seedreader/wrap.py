@@ -7,6 +7,7 @@ equal to Rich's widths over all of Unicode).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import overload
 
@@ -17,12 +18,46 @@ HUGE_LINE = 20_000
 measuring every character would stall the screen."""
 
 
-def wrap_ranges(text: str, width: int) -> Sequence[tuple[int, int]]:
+MAX_INDENT_SHARE = 0.5
+"""A hanging indent takes at most this share of the row: deeper, it is dropped."""
+
+_HANGING = re.compile(
+    r" *(?:"
+    r"(?:[-*+•◦▪·]|\d{1,3}[.)]|[a-zA-Z][.)]|\(\d{1,3}\)) +"  # list items
+    r"|[1-4]?[A-Z][a-z]{0,5}\.? ?\d{1,3}:\d{1,3} +"  # verse references (Ge1:1, John 3:16)
+    r"|(?:> ?)+"  # quoted lines, nested
+    r")"
+)
+
+
+def hanging_indent(text: str) -> int:
+    """Cells to indent a plain line's wrapped rows by: under the text of a list item, a verse
+    after its reference, a quoted line after its `>`s, an indented paragraph at its indent."""
+    match = _HANGING.match(text)
+    if match is not None and match.end() < len(text):
+        end = match.end()
+    else:
+        end = len(text) - len(text.lstrip(" "))
+        if end == len(text):
+            return 0
+    prefix = text[:end]
+    return end if prefix.isascii() else text_cells(prefix)
+
+
+def usable_indent(indent: int, width: int) -> int:
+    """The hanging indent as drawn in rows `width` cells wide (none when it would leave the
+    text too narrow a column)."""
+    return indent if 0 < indent <= width * MAX_INDENT_SHARE else 0
+
+
+def wrap_ranges(text: str, width: int, indent: int = 0) -> Sequence[tuple[int, int]]:
     """Split `text` into rows, preferring to break after a space.
 
     Args:
         text: the (sanitized) line.
         width: cells per row, at least 1.
+        indent: cells drawn before every row after the first (a hanging indent; see
+            `usable_indent`), which leaves those rows narrower.
 
     Returns:
         (start, end) character ranges, one per row; an empty line is one empty row.
@@ -33,9 +68,10 @@ def wrap_ranges(text: str, width: int) -> Sequence[tuple[int, int]]:
         return [(0, length)]
     if length > HUGE_LINE:
         return FixedRows(length, width)
+    indent = usable_indent(indent, width)
     if text.isascii():
-        return _wrap_ascii(text, width)
-    return _wrap_cells(text, width)
+        return _wrap_ascii(text, width, width - indent)
+    return _wrap_cells(text, width, width - indent)
 
 
 class FixedRows(Sequence[tuple[int, int]]):
@@ -70,7 +106,7 @@ def text_cells(text: str) -> int:
     return len(text) if text.isascii() else sum(_char_cells(ch) for ch in text)
 
 
-def _wrap_ascii(text: str, width: int) -> list[tuple[int, int]]:
+def _wrap_ascii(text: str, width: int, rest: int) -> list[tuple[int, int]]:
     rows: list[tuple[int, int]] = []
     start = 0
     length = len(text)
@@ -79,11 +115,12 @@ def _wrap_ascii(text: str, width: int) -> list[tuple[int, int]]:
         end = space + 1 if space > start else start + width
         rows.append((start, end))
         start = end
+        width = rest
     rows.append((start, length))
     return rows
 
 
-def _wrap_cells(text: str, width: int) -> list[tuple[int, int]]:
+def _wrap_cells(text: str, width: int, rest: int) -> list[tuple[int, int]]:
     rows: list[tuple[int, int]] = []
     start = 0
     cells = 0
@@ -96,6 +133,7 @@ def _wrap_cells(text: str, width: int) -> list[tuple[int, int]]:
             end = last_space + 1 if last_space >= start else index
             rows.append((start, end))
             start = end
+            width = rest
             cells = text_cells(text[start:index])
             last_space = -1
             continue

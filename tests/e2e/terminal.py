@@ -319,6 +319,10 @@ class Terminal:
         self._reader.join(timeout=2)
 
 
+STATUS_PLACE = re.compile(r"\bline ~?[\d,]+/")
+"""How the status bar tells the cursor line (the footer's "Outline" is not it)."""
+
+
 def misalignment(terminal: Terminal) -> list[str]:
     """What is out of line on the screen: rows drawn past the right edge, and rows whose
     overview bar is not in the same column as on the other rows."""
@@ -327,7 +331,9 @@ def misalignment(terminal: Terminal) -> list[str]:
     ]
     lines = terminal.screen_lines()
     status = next(
-        y for y in range(len(lines) - 1, 0, -1) if "line " in lines[y] or "empty" in lines[y]
+        y
+        for y in range(len(lines) - 1, 0, -1)
+        if STATUS_PLACE.search(lines[y]) or "empty" in lines[y]
     )
     columns: dict[int, list[int]] = {}
     for y in range(1, status):
@@ -355,6 +361,8 @@ _TEXTUAL_NAMES: dict[str, bytes] = {
     "equals_sign": b"=",
     "less_than_sign": b"<",
     "greater_than_sign": b">",
+    "number_sign": b"#",
+    "apostrophe": b"'",
 }
 
 

@@ -82,7 +82,7 @@ def test_misspelled_search_enter_and_next_previous(reader: Terminal, seed_lines:
 def test_help_screen(reader: Terminal) -> None:
     reader.press("?")
     reader.wait_for(HELP_TITLE)
-    for entry in ("Next line", "Search (typos forgiven", "Add a note", "Esc, q or ? closes"):
+    for entry in ("Next line", "Search as you type", "Add a note", "Esc, q or ? closes"):
         reader.wait_for(entry)
     reader.press("?")
     reader.wait_gone(HELP_TITLE)

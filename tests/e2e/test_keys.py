@@ -23,6 +23,7 @@ import pytest
 from seedreader.documents import scan_paths
 from seedreader.notes import NotesStore
 from seedreader.ui import keys as key_map_module
+from seedreader.ui.screens.help import PANEL_MOVES
 from tests.e2e.conftest import SessionMaker, Spawn
 from tests.e2e.terminal import (
     HELP_TITLE,
@@ -57,7 +58,7 @@ NOTE_LINE, NOTE_BODY = 20, "matrix note twenty"
 SIDEBAR_NOTES = list(range(10, 301, 10))
 """The notes of the notes-panel sessions, one every ten lines of doc01."""
 
-MODALS = frozenset({"help", "editor", "picker", "all notes", "palette"})
+MODALS = frozenset({"help", "editor", "picker", "all notes", "palette", "marks", "open path"})
 
 
 # -- documents
@@ -255,6 +256,9 @@ def view_of(terminal: Terminal) -> View:
         "picker": "Open document:" in text,
         "all notes": re.search(r"All notes \(\d+\)", text),
         "palette": re.search(r"Search for (commands|themes)", text),
+        "marks": re.search(r"Marks \(\d+\)|No marks in this document", text),
+        "open path": "Tab complete · ↓ list" in text,
+        "outline": "Filter headings" in text,
         "too small": re.search(r"(?i)terminal (is )?too small", text),
     }
     title = re.search(r"│ (\S+\.txt)", lines[0])
@@ -779,6 +783,92 @@ def unknown_effect(c: Case) -> None:
     raise AssertionError(c.say("the key matrix has no expectation for this action yet"))
 
 
+def full_width(c: Case) -> None:
+    """= widens the column to the pane (the long line 3 takes no more rows), = again goes back."""
+    c.answers()  # beside a panel its width settles as its list loads: measure once it has
+    rows = view_of(c.terminal).wrap_rows or 0
+    c.press()
+    c.answers()  # beside a panel the column may already fill the pane: nothing to wait for
+    c.expect(
+        "widens the reading column to the pane",
+        bottom=ANY,
+        percent=ANY,
+        wrap_rows=Such(f"at most {rows} rows", lambda n: n <= rows),  # type: ignore[operator]
+    )
+    c.type(c.key)
+    c.answers()
+    c.refocus_panel()
+    c.back()
+
+
+NUMBERED = re.compile(r"\b1\s{2,5}line 0001\b")
+
+
+def line_numbers(c: Case) -> None:
+    """# shows the line numbers beside the text, # again hides them."""
+    c.press()
+    c.terminal.wait_until(lambda text: NUMBERED.search(text) is not None, WAIT, c.say("numbers"))
+    c.expect("shows line numbers", bottom=ANY, percent=ANY, wrap_rows=ANY)
+    c.type(c.key)
+    c.terminal.wait_until(lambda text: NUMBERED.search(text) is None, WAIT, c.say("no numbers"))
+    c.back()
+
+
+def toggle_outline(c: Case) -> None:
+    """t shows the outline with its filter focused (typed letters filter); Esc gives the keys
+    back; t hides it again."""
+    beside = {"line": ANY, "total": ANY, "percent": ANY, "bottom": ANY, "wrap_rows": ANY}
+    beside |= {"library_pick": ANY, "note_pick": ANY, "focus": ANY}
+    c.press()
+    c.expect("shows the outline", shown=c.base.shown | {"outline"}, **beside)
+    c.terminal.wait_for("No headings found", WAIT)
+    c.type("q")  # a letter in the filter, not quit
+    c.expect("the filter takes letters", shown=c.base.shown | {"outline"}, **beside)
+    c.type("escape", "escape")
+    c.refocus_panel()
+    c.type("t")
+    c.back()
+
+
+def set_mark(c: Case) -> None:
+    """m + letter marks the line; ' + letter comes back to it."""
+    go_to(c, 30)
+    c.press()
+    c.terminal.wait_for("Set mark: type a letter", WAIT)
+    c.type("k")
+    go_to(c, 150)
+    c.type("apostrophe", "k")
+    c.expect("goes back to the mark", line=30, **ANYWHERE)
+    c.back("g")
+
+
+def go_to_mark(c: Case) -> None:
+    """' + Esc cancels; '' goes back to where the last jump started."""
+    c.press()
+    c.terminal.wait_for("Go to mark: type a letter", WAIT)
+    c.type("escape")
+    c.quiet("cancelled")
+    go_to(c, 150)
+    c.press()
+    c.type("apostrophe")
+    c.expect("goes back to where the jump started")
+
+
+def jump_back(c: Case) -> None:
+    go_to(c, 150)
+    c.press()
+    c.expect("goes back to where the jump started")
+
+
+def jump_forward(c: Case) -> None:
+    go_to(c, 150)
+    c.type("ctrl+o")
+    c.expect("goes back")
+    c.press()
+    c.expect("goes forward again", line=150, **ANYWHERE)
+    c.back("g")
+
+
 def width(c: Case, step: int) -> None:
     """- narrows the reading column (the long line 3 takes more rows) and + widens it back."""
     rows = c.base.wrap_rows or 0
@@ -806,6 +896,13 @@ COMMON: dict[str, Callable[[Case], None]] = {
     "next_document": lambda c: document_step(c, 1),
     "toggle_wrap": toggle_wrap,
     "quit": quit_app,
+    "toggle_outline": toggle_outline,
+    "toggle_line_numbers": line_numbers,
+    "full_width": full_width,
+    "wider": lambda c: width(c, 1),
+    "narrower": lambda c: width(c, -1),
+    "list_marks": opens("marks"),
+    "open_path": opens("open path"),
 }
 """Effects that are the same in reading mode and in a focused panel."""
 
@@ -830,15 +927,24 @@ READING: dict[str, Callable[[Case], None]] = {
     "edit_note": edit_note,
     "delete_note": delete_and_undo,
     "undo_delete": delete_and_undo,
-    "wider": lambda c: width(c, 1),
-    "narrower": lambda c: width(c, -1),
+    "toggle_source": quiet,
+    "screen.set_mark": set_mark,
+    "screen.go_to_mark": go_to_mark,
+    "screen.jump_back": jump_back,
+    "screen.jump_forward": jump_forward,
 }
 
 LIST_KEYS = {name for name, _ in PANEL_KEYS}
+PANE_ACTIONS = {
+    key.action
+    for key in key_map_module.DOCUMENT_KEYS + key_map_module.PLACE_KEYS
+    if not key.everywhere
+}
+"""Actions of keys bound on the document pane alone."""
 SCREEN_WIDE = [
     (name, action)
     for name, action, group in KEY_NAMES
-    if name not in LIST_KEYS and (group not in ("Reading", PANELS) or action == "toggle_wrap")
+    if name not in LIST_KEYS and group != PANELS and action not in PANE_ACTIONS
 ]
 """Keys that keep their meaning when a panel has the focus."""
 
@@ -1335,7 +1441,12 @@ def test_help_screen_keys(sessions: Sessions, size: str) -> None:
         c.type("?")
         terminal.wait_for(HELP_TITLE, WAIT)
         terminal.wait_until(lambda _: whole(terminal), WAIT, c.say("the help drawn whole"))
-        starts = [" ".join(entry.description.split()[:3]) for entry in key_map()]
+        # A side panel's moves are one row of the help (`help.compact`).
+        starts = [
+            " ".join(entry.description.split()[:3])
+            for entry in key_map()
+            if not (entry.group == PANELS and entry.action in PANEL_MOVES)
+        ] + ["Move in the list"]
         terminal.wait_until(  # drawn: a screenful of entries (it may be drawn in steps)
             lambda _: sum(start in help_text(terminal) for start in starts) >= 8, WAIT, "help body"
         )

@@ -218,6 +218,32 @@ class ReaderApp(App[None]):
                 "Show or hide the notes of this document",
                 screen.action_toggle_notes,
             )
+            yield SystemCommand(
+                "Open file or folder by path…",
+                "Type a path, Tab completes; it joins the library (O)",
+                screen.action_open_path,
+            )
+            yield SystemCommand(
+                "Outline",
+                "The document's headings, filtered as you type (t)",
+                screen.action_toggle_outline,
+            )
+            yield SystemCommand("Marks", "This document's marks (M)", screen.action_list_marks)
+            yield SystemCommand(
+                "Toggle line numbers",
+                "A column of line numbers (#)",
+                screen.view.action_toggle_line_numbers,
+            )
+            yield SystemCommand(
+                "Toggle full width",
+                "The whole width of the pane, or the reading column (=)",
+                screen.view.action_full_width,
+            )
+            yield SystemCommand(
+                "Toggle Markdown source",
+                "The source of a Markdown file, or its rendered text (r)",
+                screen.view.action_toggle_source,
+            )
             yield SystemCommand("Search", "Search all documents (/)", screen.action_search)
             yield SystemCommand(
                 "All notes", "Every note, with a filter (A)", screen.action_all_notes

@@ -42,9 +42,18 @@ DOCUMENT_KEYS: tuple[Key, ...] = (
     Key("w", "w", "toggle_wrap", "Wrap long lines on/off", everywhere=True),
     Key("plus", "+", "wider", "Widen the reading column", everywhere=True),
     Key("minus", "-", "narrower", "Narrow the reading column", everywhere=True),
+    Key(
+        "equals_sign",
+        "=",
+        "full_width",
+        "Full width / the reading column",
+        everywhere=True,
+    ),
+    Key("number_sign", "#", "toggle_line_numbers", "Line numbers on/off", everywhere=True),
+    Key("r", "r", "toggle_source", "Markdown: source / rendered"),
     Key("h,left", "h ←", "scroll_left", "Scroll left (wrap off)"),
     Key("l,right", "l →", "scroll_right", "Scroll right (wrap off)"),
-    Key("v", "v", "select_lines", "Start/stop a line selection (j/k extend it)"),
+    Key("v", "v", "select_lines", "Line selection on/off (j/k extend it)"),
     Key("escape", "Esc", "clear", "Clear the selection and search highlights"),
 )
 
@@ -73,7 +82,7 @@ SEARCH_KEYS: tuple[Key, ...] = (
         "slash",
         "/",
         "search",
-        "Search (typos forgiven; ↑↓ preview, Enter jumps, Esc returns)",
+        "Search as you type (typos forgiven)",
         footer=True,
         group="Search",
         label="Search",
@@ -85,7 +94,7 @@ SEARCH_KEYS: tuple[Key, ...] = (
         "ctrl+t",
         "ctrl+t",
         "noop",
-        "In the search bar: all documents / this document",
+        "Search bar: all documents / this one",
         group="Search",
     ),
 )
@@ -95,7 +104,7 @@ NOTE_KEYS: tuple[Key, ...] = (
         "a",
         "a",
         "add_note",
-        "Add a note to the cursor line or selection",
+        "Add a note (cursor line or selection)",
         footer=True,
         group="Notes",
         label="Add note",
@@ -105,7 +114,7 @@ NOTE_KEYS: tuple[Key, ...] = (
         "s",
         "s",
         "toggle_notes",
-        "Notes sidebar: show and focus it / hide it",
+        "Notes sidebar: show and focus / hide",
         footer=True,
         group="Notes",
         label="Notes",
@@ -115,7 +124,7 @@ NOTE_KEYS: tuple[Key, ...] = (
         "e",
         "e",
         "edit_note",
-        "Edit the selected note (or the one at the cursor)",
+        "Edit the note here (or the selected one)",
         group="Notes",
         opens=True,
     ),
@@ -125,11 +134,59 @@ NOTE_KEYS: tuple[Key, ...] = (
         "A",
         "A",
         "all_notes",
-        "All notes, across documents, with a filter",
+        "All notes, across documents",
         group="Notes",
         opens=True,
     ),
 )
+
+STRUCTURE_KEYS: tuple[Key, ...] = (
+    Key(
+        "t",
+        "t",
+        "toggle_outline",
+        "Outline: show and filter / hide",
+        footer=True,
+        group="Structure",
+        label="Outline",
+        opens=True,
+    ),
+    Key("M", "M", "list_marks", "This document's marks", group="Structure", opens=True),
+)
+"""Keys for a document's structure that act wherever the focus is."""
+
+PLACE_KEYS: tuple[Key, ...] = (
+    Key(
+        "m",
+        "m a–z",
+        "screen.set_mark",
+        "Set a mark (m, then a letter)",
+        group="Structure",
+    ),
+    Key(
+        "apostrophe",
+        "' a–z",
+        "screen.go_to_mark",
+        "Go to a mark ('' before the last jump)",
+        group="Structure",
+    ),
+    Key(
+        "ctrl+o,backspace",
+        "ctrl+o ⌫",
+        "screen.jump_back",
+        "Back to before a jump (link, hit, :N…)",
+        group="Structure",
+    ),
+    Key(
+        "tab",
+        "ctrl+i Tab",
+        "screen.jump_forward",
+        "Forward again",
+        group="Structure",
+    ),
+)
+"""Keys of the places in a document (marks and the jumps made): the document pane's, like
+the reading keys (in a side panel, Tab leaves it)."""
 
 APP_KEYS: tuple[Key, ...] = (
     Key("left_square_bracket", "[", "previous_document", "Previous document", group="Library"),
@@ -145,10 +202,18 @@ APP_KEYS: tuple[Key, ...] = (
         opens=True,
     ),
     Key(
+        "O",
+        "O",
+        "open_path",
+        "Open a file or folder by its path",
+        group="Library",
+        opens=True,
+    ),
+    Key(
         "L",
         "L",
         "toggle_library",
-        "Library panel: show and focus it / hide it",
+        "Library panel: show and focus / hide",
         footer=True,
         group="Library",
         label="Library",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,30 +12,10 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from seedreader.fuzzy import fuzzy_rank
 from seedreader.ui.screens.typeahead import ResultT, TypeaheadScreen
 
-
-def fuzzy_rank(
-    query: str,
-    choices: list[str],
-    scorer: Callable[..., float],
-    cutoff: float,
-    limit: int,
-) -> list[int]:
-    """Indexes of `choices` that match `query` (rapidfuzz), best first; all for no query."""
-    from rapidfuzz import process, utils
-
-    if not query.strip():
-        return list(range(min(len(choices), limit)))
-    found = process.extract(
-        query,
-        choices,
-        scorer=scorer,
-        processor=utils.default_process,
-        limit=limit,
-        score_cutoff=cutoff,
-    )
-    return [index for _, _, index in found]
+__all__ = ["FilterListScreen", "fuzzy_rank"]
 
 
 class FilterListScreen(TypeaheadScreen[ResultT]):

@@ -42,9 +42,12 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             # Docked: the title and the way out stay in view while the keys scroll.
-            yield Static(Text("seedreader — keys", style="bold"), id="help-title")
             yield Static(
-                Text("Esc, q or ? closes this help; j/k scroll.", style="dim"), id="help-hint"
+                Text.assemble(
+                    ("seedreader — keys", "bold"),
+                    ("   Esc, q or ? closes this help; j/k scroll.", "dim"),
+                ),
+                id="help-title",
             )
             yield Static(id="help-keys")
 
@@ -124,9 +127,29 @@ def _table(groups: list[tuple[str, list[Key]]]) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", justify="right", min_width=8, no_wrap=True)
     table.add_column()
-    for group, keys in groups:
+    for number, (group, keys) in enumerate(groups):
+        if number:
+            table.add_row("", "")
         table.add_row(Text(group, style="bold underline"), "")
         for key in keys:
             table.add_row(key.shown, key.description)
-        table.add_row("", "")
     return table
+
+
+def compact(keys: list[Key]) -> list[Key]:
+    """A side panel's moves in one row of the help: they are the reading keys again."""
+    moves = [key for key in keys if key.action in PANEL_MOVES]
+    if len(moves) < 2:
+        return keys
+    row = Key(
+        ",".join(key.keys for key in moves),
+        " ".join(key.shown.split()[0] for key in moves[:4]),
+        "move",
+        "Move in the list (space b page; arrows too)",
+        group=moves[0].group,
+    )
+    first = keys.index(moves[0])
+    return [*keys[:first], row, *(key for key in keys[first:] if key not in moves)]
+
+
+PANEL_MOVES = frozenset({"cursor_down", "cursor_up", "first", "last", "page_down", "page_up"})

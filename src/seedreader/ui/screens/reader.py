@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,15 +20,18 @@ from textual.widgets import Static
 
 from seedreader.documents import Document, DocumentError, Library, sanitize
 from seedreader.hit_trail import HitTrail
+from seedreader.jumps import JumpList, Spot
 from seedreader.lazy_index import LazyIndex
 from seedreader.pathnames import show_path
-from seedreader.state import ReadingState
+from seedreader.state import Mark, ReadingState, find_mark, is_mark_letter, make_quote
 from seedreader.ui.keys import (
     APP_KEYS,
     DOCUMENT_KEYS,
     NOTE_KEYS,
     PANEL_KEYS,
+    PLACE_KEYS,
     SEARCH_KEYS,
+    STRUCTURE_KEYS,
     Key,
     bindings,
     everywhere,
@@ -37,6 +41,7 @@ from seedreader.ui.widgets.bars import KeyFooter, StatusBar, TitleBar
 from seedreader.ui.widgets.document_view import DocumentView
 from seedreader.ui.widgets.library_panel import LibraryPanel
 from seedreader.ui.widgets.notes_sidebar import NotesSidebar
+from seedreader.ui.widgets.outline_panel import OutlinePanel
 from seedreader.ui.widgets.panel_list import PanelList
 
 if TYPE_CHECKING:
@@ -65,9 +70,11 @@ class ReaderScreen(Screen[None]):
 
     # The document's own keys (j, k, …) are the pane's; those marked `everywhere` (w, +, -)
     # are bound here too, so they act while a side panel has the focus.
-    BINDINGS = bindings(SEARCH_KEYS + NOTE_KEYS + APP_KEYS + everywhere(DOCUMENT_KEYS))
+    BINDINGS = bindings(
+        SEARCH_KEYS + NOTE_KEYS + STRUCTURE_KEYS + APP_KEYS + everywhere(DOCUMENT_KEYS)
+    )
     AUTO_FOCUS = "DocumentView"
-    _OPENING = opening_actions(SEARCH_KEYS + NOTE_KEYS + APP_KEYS)
+    _OPENING = opening_actions(SEARCH_KEYS + NOTE_KEYS + STRUCTURE_KEYS + APP_KEYS)
 
     trail: reactive[HitTrail | None] = reactive(None, init=False)
     """Every hit of the last search jumped from, for n/N."""
@@ -94,6 +101,10 @@ class ReaderScreen(Screen[None]):
         """The hit jumped to, until its trail is collected."""
         self.is_ready = False
         """Every part is mounted and the notes are open: keys typed before wait for it."""
+        self.jumps = JumpList()
+        """The places jumps were made from, for ctrl+o / ctrl+i and ''."""
+        self._mark_key: str | None = None
+        """"m" or "'" while the letter of a mark is awaited."""
 
     class Ready(Message):
         """Every part is mounted; the app hands down the notes and sets `is_ready`."""
@@ -111,6 +122,9 @@ class ReaderScreen(Screen[None]):
         yield TitleBar(id="title-bar")
         with Horizontal(id="main"):
             yield LibraryPanel(self.library, self.state, id="library")
+            outline = OutlinePanel(id="outline")
+            outline.display = False
+            yield outline
             yield DocumentView(id="document")
             yield NotesSidebar(None, id="notes-sidebar")
         search = SearchPanel(self.index, lambda: self._order, id="search-panel")
@@ -141,6 +155,10 @@ class ReaderScreen(Screen[None]):
         return self.query_one(NotesSidebar)
 
     @property
+    def outline(self) -> OutlinePanel:
+        return self.query_one(OutlinePanel)
+
+    @property
     def search(self) -> SearchPanel:
         from seedreader.ui.widgets.search_panel import SearchPanel
 
@@ -156,11 +174,16 @@ class ReaderScreen(Screen[None]):
         state = self.state
         view = self.view
         view.wrap = state.setting("wrap") != "off"
+        view.line_numbers = state.setting("line-numbers") == "on"
         width = state.setting("reading-width")
         if width and width.isdigit():
             view.set_reading_width(int(width))
+        narrow = state.setting("narrow-width")
+        if narrow and narrow.isdigit():
+            view.narrow_width = int(narrow)
         self.shelf.display = len(self.library) > 1 and state.setting("library") != "hidden"
         self.notes.display = state.setting("notes") == "shown"
+        self.outline.display = state.setting("outline") == "shown"
         for index in range(len(self.library)):
             if self.open_document(index, quiet=True):
                 break
@@ -202,7 +225,14 @@ class ReaderScreen(Screen[None]):
         view = self.view
         if self.focused is not view or view.document is None:
             return False
+        if self._mark_key is not None:
+            self._mark_letter(key, character)
+            return True
         if view.goto_buffer is None:
+            if character in ("m", "'"):
+                self._mark_key = character
+                self._update_bars()
+                return True
             if character != ":":
                 return False
             view.action_go_to_line()
@@ -260,6 +290,7 @@ class ReaderScreen(Screen[None]):
         self.current = index
         self.view.show(document, line=self.shelf.start_line(document))
         self.notes.show_document(document)
+        self.outline.show_document(document, self.view.headings)
         self.shelf.current = index
         self.shelf.show_current()
         self._apply_highlights()
@@ -276,7 +307,7 @@ class ReaderScreen(Screen[None]):
             # estimates, and a place saved by them would open on the wrong line. The place
             # remembered before stays.
             return
-        self.shelf.remember(view.document, view.cursor, view.last_read_line)
+        self.shelf.remember(view.document, view.cursor_line, view.last_read_line)
 
     def _step_document(self, step: int) -> None:
         if self.current is None:
@@ -345,11 +376,22 @@ class ReaderScreen(Screen[None]):
     @on(DocumentView.CursorMoved)
     def _cursor_moved(self) -> None:
         self._update_bars()
+        if self.outline.display:
+            self.outline.set_current(self.view.cursor_line)
 
     @on(DocumentView.SettingsChanged)
     def _view_settings_changed(self) -> None:
-        self._remember("wrap", "on" if self.view.wrap else "off")
-        self._remember("reading-width", str(self.view.reading_width))
+        view = self.view
+        self._remember("wrap", "on" if view.wrap else "off")
+        self._remember("reading-width", str(view.reading_width))
+        self._remember("narrow-width", str(view.narrow_width))
+        self._remember("line-numbers", "on" if view.line_numbers else "off")
+
+    @on(DocumentView.Structured)
+    def _structured(self, event: DocumentView.Structured) -> None:
+        if event.view.document is not None:
+            self.outline.show_document(event.view.document, event.headings)
+            self._update_bars()
 
     def on_descendant_focus(self) -> None:
         self._update_bars()
@@ -371,8 +413,15 @@ class ReaderScreen(Screen[None]):
         if isinstance(focused, _PANELS):
             name = "Library" if isinstance(focused, LibraryPanel) else "Notes"
             parts = [f"{name}: {focused.HINT}"]
+        elif self._mark_key is not None:
+            verb = "Set mark" if self._mark_key == "m" else "Go to mark"
+            extra = "" if self._mark_key == "m" else ", ' back"
+            parts = [f"{verb}: type a letter (a–z{extra}; Esc cancels)"]
         else:
             parts = view.status_parts()
+            section = self.outline.section_title(view.cursor_line)
+            if section and view.goto_buffer is None:
+                parts.insert(0, f"§ {section}")
             if self.trail is not None and view.goto_buffer is None:
                 parts.append(self.trail.label)
         self.query_one(StatusBar).show_status(parts)
@@ -382,7 +431,7 @@ class ReaderScreen(Screen[None]):
     def action_search(self) -> None:
         if self.current is None or self.view.document is None:
             return
-        self._origin = (self.current, self.view.cursor, self.view.top)
+        self._origin = (self.current, self.view.cursor_line, self.view.top_line)
         self.search.open(self.view.document)
 
     def _go_to_hit(self, hit: Hit, remember: bool) -> None:
@@ -403,7 +452,9 @@ class ReaderScreen(Screen[None]):
         self._go_to_hit(event.hit, remember=False)
 
     def on_search_panel_hit_chosen(self, event: SearchPanel.HitChosen) -> None:
-        self._origin = None
+        origin, self._origin = self._origin, None
+        if origin is not None:
+            self.jumps.record(Spot(self.library[origin[0]].path, origin[1]))
         self.set_focus(self.view)
         self.trail = None
         self._chosen = event.hit
@@ -423,8 +474,7 @@ class ReaderScreen(Screen[None]):
             index, cursor, top = origin
             if index != self.current:
                 self.open_document(index, remember=False)
-            self.view.top = top
-            self.view.move_cursor(cursor)
+            self.view.restore(cursor, top)
         self.view.set_current_match(None)
         self._apply_highlights()
         self.set_focus(self.view)
@@ -446,8 +496,9 @@ class ReaderScreen(Screen[None]):
         if self.trail is None or self.current is None:
             self.notify("No search yet: press / to search.")
             return
-        self.trail = self.trail.step_from((self.current, self.view.cursor), delta)
+        self.trail = self.trail.step_from((self.current, self.view.cursor_line), delta)
         if self.trail.current is not None:
+            self.jumps.record(self._here())
             self._go_to_hit(self.trail.current, remember=True)
 
     def action_next_hit(self) -> None:
@@ -469,6 +520,12 @@ class ReaderScreen(Screen[None]):
     def action_narrower(self) -> None:
         self.view.action_narrower()
 
+    def action_full_width(self) -> None:
+        self.view.action_full_width()
+
+    def action_toggle_line_numbers(self) -> None:
+        self.view.action_toggle_line_numbers()
+
     def action_noop(self) -> None:
         """Keys documented for other places (ctrl+t acts inside the search bar)."""
 
@@ -478,7 +535,7 @@ class ReaderScreen(Screen[None]):
         sidebar = self.notes
         if not sidebar.display:
             sidebar.display = True
-            sidebar.select_line(self.view.cursor)
+            sidebar.select_line(self.view.cursor_line)
             sidebar.focus_list()
         elif sidebar.has_list_focus:
             sidebar.display = False
@@ -510,14 +567,14 @@ class ReaderScreen(Screen[None]):
         if not self.view.place_is_exact:
             self.notify("This line's number is not known until the file is indexed: try again.")
             return
-        first, last = self.view.selection or (self.view.cursor, self.view.cursor)
+        first, last = self.view.selection or self.view.cursor_lines
         quote = "\n".join(document.lines(first, last + 1))
         where = f"line {first + 1}" if first == last else f"lines {first + 1}–{last + 1}"
         title = f"New note on {where} of {document.name}"
         self._edit(title, quote, "", partial(self.notes.save_new, document, first, last))
 
     def action_edit_note(self) -> None:
-        placed = self.notes.target(self.view.cursor)
+        placed = self.notes.target(self.view.cursor_line)
         if placed is None:
             self.notify(
                 "No note here: put the cursor on an annotated line or pick one in the sidebar (s)."
@@ -538,7 +595,7 @@ class ReaderScreen(Screen[None]):
         self.app.push_screen(NoteEditorScreen(title, quote, body, save), closed)
 
     def action_delete_note(self) -> None:
-        placed = self.notes.target(self.view.cursor)
+        placed = self.notes.target(self.view.cursor_line)
         if placed is None or self.notes_store is None:
             self.notify("No note here to delete.")
             return
@@ -580,14 +637,23 @@ class ReaderScreen(Screen[None]):
 
     @on(DocumentView.LinkClicked)
     def _link_clicked(self, event: DocumentView.LinkClicked) -> None:
-        target = event.target
-        if not target.lower().startswith(("http://", "https://")):
+        target = event.target.strip()
+        lowered = target.lower()
+        if lowered.startswith(("http://", "https://")):
+            self._open_web_link(target)
+        elif target.startswith("#"):
+            self._go_to_anchor(target[1:])
+        elif lowered.startswith("file://") or ":" not in target.split("/", 1)[0]:
+            self._open_local_link(target)
+        else:
             self.notify(
-                f"Only http(s) links can be opened; this one is: {sanitize(target)}",
+                f"Only http(s) links and local documents are opened; not this one: "
+                f"{sanitize(target)}",
                 markup=False,
                 severity="warning",
             )
-            return
+
+    def _open_web_link(self, target: str) -> None:
         from seedreader.ui.screens.confirm import ConfirmScreen
 
         def answer(yes: bool | None) -> None:
@@ -599,6 +665,194 @@ class ReaderScreen(Screen[None]):
         self.app.push_screen(
             ConfirmScreen("Open this address in your web browser?", target), answer
         )
+
+    def _go_to_anchor(self, anchor: str, record: bool = True) -> bool:
+        """Jump to the heading a `#anchor` names in the document on screen."""
+        from urllib.parse import unquote
+
+        line = self.view.anchor_line(unquote(anchor))
+        if line is None:
+            self.notify(
+                f"No heading #{sanitize(anchor)} in this document.",
+                markup=False,
+                severity="warning",
+            )
+            return False
+        if record:
+            self.jumps.record(self._here())
+        self.view.move_cursor(line, at_top=True)
+        return True
+
+    def _open_local_link(self, target: str) -> None:
+        """Open a link to a local document (relative to the one on screen), adding it to the
+        library if it is not there yet; a `#anchor` after the path is gone to as well."""
+        from urllib.parse import unquote, urlsplit
+
+        document = self.view.document
+        if document is None:
+            return
+        parts = urlsplit(target)
+        path_text = unquote(parts.path)
+        if not path_text:
+            if parts.fragment:
+                self._go_to_anchor(parts.fragment)
+            return
+        path = Path(path_text)
+        if not path.is_absolute():
+            path = document.path.parent / path
+        here = self._here()
+        if self._open_path_document(path):
+            self.jumps.record(here)
+            if parts.fragment:
+                self._go_to_anchor(parts.fragment, record=False)
+
+    def _open_path_document(self, path: Path) -> bool:
+        """Open the document at `path`, adding it to the library if needed."""
+        import os
+
+        path = Path(os.path.abspath(path))
+        index = self.library.position(path)
+        if index is None:
+            if not path.is_file():
+                self.notify(f"No such document: {show_path(path)}", markup=False, severity="error")
+                return False
+            self._add_documents([Document(path)])
+            index = self.library.position(path)
+        if index is None:
+            return False
+        return self.open_document(index)
+
+    def _add_documents(self, documents: list[Document]) -> None:
+        """Documents opened from inside the app join the library (the panel says `Grew`, and
+        the search covers them)."""
+        document = self.view.document
+        self.shelf.add(documents)
+        if document is not None and self.current is not None:
+            self.current = self.library.position(document.path)
+        if self.is_ready:
+            self.search.include(documents)
+        if len(self.library) > 1 and not self.shelf.display:
+            self.shelf.display = self.state.setting("library") != "hidden"
+        self._update_bars()
+
+    # -- places: jumps and marks
+
+    def _here(self) -> Spot:
+        document = self.view.document
+        path = document.path if document is not None else Path()
+        return Spot(path, self.view.cursor_line)
+
+    def _go_to_spot(self, spot: Spot) -> None:
+        document = self.view.document
+        if document is None or spot.path != document.path:
+            index = self.library.position(spot.path)
+            if index is None or not self.open_document(index):
+                return
+        self.view.move_cursor(spot.line, centre=True)
+
+    def action_jump_back(self) -> None:
+        spot = self.jumps.back(self._here())
+        if spot is None:
+            self.notify("No earlier place: jumps (links, hits, :N, g/G, marks) are remembered.")
+            return
+        self._go_to_spot(spot)
+
+    def action_jump_forward(self) -> None:
+        spot = self.jumps.forward(self._here())
+        if spot is None:
+            self.notify("No later place to go forward to.")
+            return
+        self._go_to_spot(spot)
+
+    @on(DocumentView.Jumped)
+    def _view_jumped(self, event: DocumentView.Jumped) -> None:
+        document = self.view.document
+        if document is not None:
+            self.jumps.record(Spot(document.path, event.line))
+
+    def action_set_mark(self) -> None:
+        self._mark_key = "m"
+        self._update_bars()
+
+    def action_go_to_mark(self) -> None:
+        self._mark_key = "'"
+        self._update_bars()
+
+    def _mark_letter(self, key: str, character: str | None) -> None:
+        """The key after `m` or `'`: a letter sets or goes to that mark; `''` goes back to
+        where the last jump started; anything else cancels."""
+        prefix, self._mark_key = self._mark_key, None
+        document = self.view.document
+        self._update_bars()
+        if document is None or character is None:
+            return
+        if prefix == "'" and character in ("'", "`"):
+            spot = self.jumps.swap(self._here())
+            if spot is None:
+                self.notify("No jump yet to go back from.")
+            else:
+                self._go_to_spot(spot)
+            return
+        if not is_mark_letter(character):
+            return
+        if prefix == "m":
+            line = self.view.cursor_line
+            self.state.set_mark(
+                document.path, Mark(character, line, make_quote(document.line(line)))
+            )
+            self.notify(f"Mark {character} set on line {line + 1:,}.", timeout=1.5)
+            return
+        mark = self.state.marks(document.path).get(character)
+        if mark is None:
+            self.notify(f"No mark {character} in this document: m{character} sets it.")
+            return
+        self._go_to_mark(document, mark)
+
+    def _go_to_mark(self, document: Document, mark: Mark) -> None:
+        line = find_mark(mark, document.line_count, document.line)
+        self.jumps.record(self._here())
+        self.view.move_cursor(line, centre=True)
+
+    def action_list_marks(self) -> None:
+        from seedreader.ui.screens.marks import MarksScreen
+
+        document = self.view.document
+        if document is None:
+            return
+        placed = [
+            replace(mark, line=find_mark(mark, document.line_count, document.line))
+            for mark in self.state.marks(document.path).values()
+        ]
+
+        def chosen(mark: Mark | None) -> None:
+            if mark is not None and self.view.document is document:
+                self._go_to_mark(document, mark)
+
+        self.app.push_screen(MarksScreen(placed), chosen)
+
+    # -- the outline
+
+    def action_toggle_outline(self) -> None:
+        outline = self.outline
+        if not outline.display:
+            outline.display = True
+            outline.set_current(self.view.cursor_line)
+            outline.focus_filter()
+        else:
+            outline.display = False
+            if self.focused is None or outline.has_focus_within:
+                self.set_focus(self.view)
+        self._remember("outline", "shown" if outline.display else "hidden")
+
+    @on(OutlinePanel.Chosen)
+    def _outline_chosen(self, event: OutlinePanel.Chosen) -> None:
+        self.jumps.record(self._here())
+        self.view.move_cursor(event.line, at_top=True)
+        self.set_focus(self.view)
+
+    @on(OutlinePanel.Left)
+    def _outline_left(self) -> None:
+        self.set_focus(self.view)
 
     # -- the library
 
@@ -619,6 +873,38 @@ class ReaderScreen(Screen[None]):
             self.set_focus(shelf)
         self._remember("library", "shown" if shelf.display else "hidden")
 
+    def action_open_path(self) -> None:
+        from seedreader.ui.screens.open_path import OpenPathScreen
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._open_path(path)
+
+        self.app.push_screen(OpenPathScreen(Path.cwd()), chosen)
+
+    def _open_path(self, path: Path) -> None:
+        """Open a file, or the documents of a folder, added to the library."""
+        if not path.is_dir():
+            self._open_path_document(path)
+            return
+        from seedreader.documents import walk_paths
+
+        documents = []
+        walk = walk_paths([path])
+        while True:
+            try:
+                documents.append(next(walk))
+            except StopIteration:
+                break
+        if not documents:
+            self.notify(f"No documents in {show_path(path)}", markup=False, severity="warning")
+            return
+        self._add_documents(documents)
+        self.notify(f"{len(documents):,} documents from {show_path(path)}", markup=False)
+        index = self.library.position(documents[0].path)
+        if index is not None:
+            self.open_document(index)
+
     def action_pick_document(self) -> None:
         from seedreader.ui.screens.picker import PickerScreen
 
@@ -633,11 +919,20 @@ class ReaderScreen(Screen[None]):
     # -- the app
 
     def action_help(self) -> None:
-        from seedreader.ui.screens.help import HelpScreen
+        from seedreader.ui.screens.help import HelpScreen, compact
 
         groups: dict[str, list[Key]] = {}
-        for key in (*DOCUMENT_KEYS, *SEARCH_KEYS, *NOTE_KEYS, *APP_KEYS, *PANEL_KEYS):
+        for key in (
+            *DOCUMENT_KEYS,
+            *STRUCTURE_KEYS,
+            *PLACE_KEYS,
+            *SEARCH_KEYS,
+            *NOTE_KEYS,
+            *APP_KEYS,
+            *PANEL_KEYS,
+        ):
             groups.setdefault(key.group, []).append(key)
+        groups["Panels"] = compact(groups["Panels"])
         self.app.push_screen(HelpScreen(groups))
 
     def action_command_palette(self) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -19,13 +19,13 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 if TYPE_CHECKING:
-    from seedreader.markdown import FormattedLine
+    from seedreader.markdown import DisplayLine, Heading, Rendered
 
 from seedreader.documents import Document, sanitize
 from seedreader.state import percent, read_fraction
-from seedreader.ui.keys import DOCUMENT_KEYS, bindings
+from seedreader.ui.keys import DOCUMENT_KEYS, PLACE_KEYS, bindings
 from seedreader.ui.widgets.worker_errors import ReportsWorkerErrors
-from seedreader.wrap import wrap_ranges
+from seedreader.wrap import hanging_indent, text_cells, usable_indent, wrap_ranges
 
 READING_WIDTH = 100
 """Widest text column by default, in cells: longer lines are hard to read."""
@@ -34,13 +34,18 @@ MIN_READING_WIDTH = 30
 MAX_READING_WIDTH = 400
 GUTTER = 2
 """Cells left of the text: note marker and a space."""
-MARKDOWN_LIMIT = 4 * 1024 * 1024
-"""Markdown larger than this is shown as plain text."""
+MARKDOWN_LIMIT = 8 * 1024 * 1024
+"""Markdown larger than this (a file read in chunks) is shown as its source."""
+FIRST_RENDER_LINES = 400
+"""A long Markdown file is first rendered this far past the place it opens at (or not at all
+when that place is far in), the rest shown as source until the whole render is done."""
+QUICK_RENDER_LINES = 3000
+"""Markdown this short is rendered at once."""
 
 
 @dataclass(frozen=True)
 class Row:
-    """One screen row: part of a line."""
+    """One screen row: part of a line (of a display line, for rendered Markdown)."""
 
     line: int
     sub: int
@@ -56,7 +61,7 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
     bar: where the view is in the whole document, and where search hits and notes fall.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = bindings(DOCUMENT_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings(DOCUMENT_KEYS + PLACE_KEYS)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "document-view--cursor",
@@ -81,6 +86,14 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         "document-view--link",
         "document-view--rule",
         "document-view--empty",
+        "document-view--strike",
+        "document-view--image",
+        "document-view--table-border",
+        "document-view--table-header",
+        "document-view--task-done",
+        "document-view--footnote",
+        "document-view--html",
+        "document-view--line-number",
     }
 
     DEFAULT_CSS = """
@@ -103,13 +116,23 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
     DocumentView > .document-view--bar-thumb { color: $primary; background: $surface; }
     DocumentView > .document-view--bar-hit { color: $warning; background: $surface; }
     DocumentView > .document-view--bar-note { color: $accent; background: $surface; }
-    DocumentView > .document-view--h1 { color: $text-primary; text-style: bold underline; }
-    DocumentView > .document-view--h2 { color: $text-primary; text-style: bold; }
+    DocumentView > .document-view--h1 {
+        color: $text-primary; background: $primary 15%; text-style: bold;
+    }
+    DocumentView > .document-view--h2 { color: $text-primary; text-style: bold underline; }
     DocumentView > .document-view--h3 { color: $text-secondary; text-style: bold; }
     DocumentView > .document-view--strong { text-style: bold; }
     DocumentView > .document-view--em { text-style: italic; }
-    DocumentView > .document-view--code { color: $text-accent; }
-    DocumentView > .document-view--codeblock { color: $text-accent; }
+    DocumentView > .document-view--strike { text-style: strike; }
+    DocumentView > .document-view--code { color: $text-accent; background: $boost; }
+    DocumentView > .document-view--codeblock { background: $boost; }
+    DocumentView > .document-view--image { color: $foreground-muted; text-style: italic; }
+    DocumentView > .document-view--table-border { color: $foreground-muted; }
+    DocumentView > .document-view--table-header { color: $text-primary; text-style: bold; }
+    DocumentView > .document-view--task-done { color: $foreground-muted; text-style: strike; }
+    DocumentView > .document-view--footnote { color: $text-secondary; }
+    DocumentView > .document-view--html { color: $foreground-muted; }
+    DocumentView > .document-view--line-number { color: $foreground-muted; }
     DocumentView > .document-view--quote { color: $foreground-muted; text-style: italic; }
     DocumentView > .document-view--marker { color: $foreground-muted; }
     DocumentView > .document-view--link { color: $text-secondary; text-style: underline; }
@@ -137,13 +160,28 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
             super().__init__()
             self.target = target
 
+    class Jumped(Message):
+        """The view jumped (g, G, :N) from source line `line`: a place to come back to."""
+
+        def __init__(self, line: int) -> None:
+            super().__init__()
+            self.line = line
+
+    class Structured(Message):
+        """A Markdown document's render is complete: its headings are known."""
+
+        def __init__(self, view: DocumentView, headings: tuple[Heading, ...]) -> None:
+            super().__init__()
+            self.view = view
+            self.headings = headings
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.document: Document | None = None
         self.cursor = 0
-        """The 0-based cursor line."""
+        """The 0-based cursor line (display line of rendered Markdown: see `cursor_line`)."""
         self.top = 0
-        """The first line on screen."""
+        """The first line on screen (display line of rendered Markdown)."""
         self.top_sub = 0
         """The first wrapped row of `top` that is on screen."""
         self.x_offset = 0
@@ -151,6 +189,14 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         self.wrap = True
         self.reading_width = READING_WIDTH
         """Widest text column, in cells."""
+        self.narrow_width = READING_WIDTH
+        """The reading width to go back to from full width."""
+        self._wider: int | None = None
+        """The reading width before `-` narrowed a column shown narrower than it."""
+        self.line_numbers = False
+        """Whether a column shows each line's number."""
+        self.source_view = False
+        """Markdown shown as its source rather than rendered."""
         self.indexing: float | None = None
         """How much of a large document's line index is built, while it is being built."""
         self.selection_anchor: int | None = None
@@ -163,7 +209,15 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         """(line, start, end) of the hit the user is on."""
         self.hit_lines: list[int] = []
         self.note_lines: set[int] = set()
-        self._formatted: list[FormattedLine] | None = None
+        self._markdown: Rendered | None = None
+        """The Markdown document's render (a part of it, the rest as source, until the whole
+        render is done)."""
+        self._bar_hits: list[int] = []
+        """`hit_lines` as lines of the view (display lines of rendered Markdown)."""
+        self._bar_notes: list[int] = []
+        """`note_lines` as lines of the view, sorted."""
+        self._token_styles: dict[str, Style] = {}
+        self._syntax_theme: tuple[str, Any] | None = None
         self._wraps: OrderedDict[int, Sequence[tuple[int, int]]] = OrderedDict()
         self._display_cache: OrderedDict[int, str] = OrderedDict()
         self._strips: OrderedDict[tuple[int, int, bool, bool], Strip] = OrderedDict()
@@ -178,17 +232,22 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
     # -- content
 
     def show(self, document: Document, line: int = 0, top: int | None = None) -> None:
-        """Show `document` with the cursor on `line` (and `top` as first line if given)."""
+        """Show `document` with the cursor on source line `line` (and `top` as first line if
+        given)."""
         self.document = document
-        self._formatted = None
-        if document.is_markdown and not document.is_large and document.size <= MARKDOWN_LIMIT:
-            from seedreader.markdown import format_markdown  # markdown-it is slow to import
-
-            self._formatted = format_markdown(document.lines())
+        self._markdown = None
+        self.workers.cancel_group(self, "markdown")
+        if self.is_markdown:
+            self._start_render(document, line)
+        if self._rendered is not None:
+            line = self._rendered.display_of(line)
+            top = None if top is None else self._rendered.display_of(top)
         self.matches = {}
         self.current_match = None
         self.hit_lines = []
+        self._bar_hits = []
         self.note_lines = set()
+        self._bar_notes = []
         self.selection_anchor = None
         self.x_offset = 0
         self._pending_end = False
@@ -205,6 +264,133 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         self.top_sub = 0
         self._ensure_cursor_visible()
         self._changed()
+
+    @property
+    def is_markdown(self) -> bool:
+        """Whether the document is Markdown that is shown rendered (unless `source_view`)."""
+        document = self.document
+        return (
+            document is not None
+            and document.is_markdown
+            and not document.is_large
+            and document.size <= MARKDOWN_LIMIT
+        )
+
+    @property
+    def _rendered(self) -> Rendered | None:
+        """The render the view shows, when it shows one (not the source)."""
+        return None if self.source_view else self._markdown
+
+    @property
+    def headings(self) -> tuple[Heading, ...] | None:
+        """The Markdown document's headings, once its render is complete."""
+        markdown = self._markdown
+        if markdown is None or markdown.source_count < self.line_count_of_source:
+            return None
+        return markdown.headings
+
+    @property
+    def line_count_of_source(self) -> int:
+        return self.document.view_line_count if self.document is not None else 0
+
+    def _start_render(self, document: Document, line: int) -> None:
+        """Render Markdown: a short file at once; a long one as far as the first screen needs
+        (the rest shown as source meanwhile) and the whole in a thread."""
+        from seedreader.markdown import render_markdown  # markdown-it is slow to import
+
+        lines = document.lines()
+        if len(lines) <= QUICK_RENDER_LINES:
+            self._markdown = render_markdown(lines)
+            return
+        stop = line + FIRST_RENDER_LINES if line < QUICK_RENDER_LINES else 0
+        self._markdown = render_markdown(lines, stop=stop)
+        self._render_all(document, lines)
+
+    @work(thread=True, exclusive=True, group="markdown", exit_on_error=False)
+    def _render_all(self, document: Document, lines: list[str]) -> None:
+        from seedreader.markdown import render_markdown
+
+        rendered = render_markdown(lines)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._render_done, document, rendered)
+
+    def _render_done(self, document: Document, rendered: Rendered) -> None:
+        if document is not self.document:
+            return
+        self._swap_lines(lambda: setattr(self, "_markdown", rendered))
+        self.post_message(self.Structured(self, rendered.headings))
+
+    def _swap_lines(self, change: Callable[[], None]) -> None:
+        """Change what the view's lines are (rendered or source), keeping the same source
+        lines under the cursor and at the top."""
+        cursor, top = self.cursor_line, self.source_line_of(self.top)
+        anchor = None
+        if self.selection_anchor is not None:
+            anchor = self.source_line_of(self.selection_anchor)
+        change()
+        rendered = self._rendered
+        to_view = rendered.display_of if rendered is not None else (lambda line: line)
+        self.cursor = self._clamp(to_view(cursor))
+        self.top, self.top_sub = self._clamp(to_view(top)), 0
+        if anchor is not None:
+            self.selection_anchor = to_view(anchor)
+        self._bar_hits = self._to_view_lines(self.hit_lines)
+        self._bar_notes = self._to_view_lines(sorted(self.note_lines))
+        self._invalidate(wraps=True)
+        self._ensure_cursor_visible()
+        self._changed()
+
+    def action_toggle_source(self) -> None:
+        if not self.is_markdown:
+            self.app.notify("Only Markdown has a source view: this document is shown as it is.")
+            return
+        self._swap_lines(lambda: setattr(self, "source_view", not self.source_view))
+        self.app.notify("Markdown source" if self.source_view else "Markdown rendered", timeout=1.5)
+        self.post_message(self.SettingsChanged())
+
+    # -- source lines and the view's lines
+
+    def source_line_of(self, index: int) -> int:
+        """The source line a line of the view shows (the first, for a display line)."""
+        rendered = self._rendered
+        if rendered is None or not rendered.lines:
+            return index
+        return rendered.lines[min(max(index, 0), len(rendered.lines) - 1)].line
+
+    def _last_source_of(self, index: int) -> int:
+        rendered = self._rendered
+        if rendered is None or not rendered.lines:
+            return index
+        return rendered.lines[min(max(index, 0), len(rendered.lines) - 1)].last
+
+    def _to_view_lines(self, lines: list[int]) -> list[int]:
+        rendered = self._rendered
+        if rendered is None:
+            return lines
+        return sorted({rendered.display_of(line) for line in lines})
+
+    @property
+    def cursor_line(self) -> int:
+        """The source line the cursor is on (the first of its display line)."""
+        return self.source_line_of(self.cursor)
+
+    @property
+    def top_line(self) -> int:
+        """The source line at the top of the screen."""
+        return self.source_line_of(self.top)
+
+    def restore(self, line: int, top: int) -> None:
+        """Go back to a place left: the cursor on source line `line`, `top` first on screen."""
+        rendered = self._rendered
+        self.top = rendered.display_of(top) if rendered is not None else top
+        self.top_sub = 0
+        self.move_cursor(line)
+
+    def anchor_line(self, anchor: str) -> int | None:
+        """The source line of a heading's `#anchor` in rendered Markdown."""
+        if self._markdown is None:
+            return None
+        return self._markdown.anchors.get(anchor.lower())
 
     @work(thread=True, exclusive=True, group="line-index", exit_on_error=False)
     def _index_lines(self, document: Document) -> None:
@@ -276,28 +462,45 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
 
     @property
     def line_count(self) -> int:
-        """Lines in view numbering: with a large file's end read before its index is done,
-        up to that end, its numbers estimated (see `Document.read_tail`)."""
+        """Lines of the view: in view numbering (with a large file's end read before its index
+        is done, up to that end, its numbers estimated: see `Document.read_tail`), or display
+        lines of rendered Markdown."""
+        if self._rendered is not None:
+            return len(self._rendered.lines)
         return self.document.view_line_count if self.document is not None else 0
 
     @property
     def place_is_exact(self) -> bool:
         """Whether the cursor's line number is that line's number in the file (not estimated)."""
+        if self._rendered is not None:
+            return True
         return self.document is None or self.document.view_line_is_exact(self.cursor)
 
     def _has(self, line: int) -> bool:
         """Whether `line` can be shown (not in the unread gap before the tail)."""
+        if self._rendered is not None:
+            return 0 <= line < len(self._rendered.lines)
         return self.document is not None and self.document.view_has(line)
 
-    def display_line(self, index: int) -> tuple[str, FormattedLine | None]:
-        """The sanitized text shown for a line, and its Markdown formatting if any."""
+    def _exact(self, line: int) -> bool:
+        """Whether line `line` of the view has its exact number (hits and notes go there)."""
+        if self._rendered is not None or self.document is None:
+            return True
+        return self.document.view_line_is_exact(line)
+
+    def display_line(self, index: int) -> tuple[str, DisplayLine | None]:
+        """The sanitized text shown for a line of the view, and its display line when the
+        view shows rendered Markdown."""
         assert self.document is not None
-        formatted = None
-        if self._formatted is not None and index < len(self._formatted):
-            formatted = self._formatted[index]
+        rendered = self._rendered
+        if rendered is not None:
+            if 0 <= index < len(rendered.lines):
+                formatted = rendered.lines[index]
+                return formatted.text, formatted
+            return "", None
         text = self._display_cache.get(index)
         if text is None:
-            text = sanitize(formatted.text if formatted else self.document.view_line(index))
+            text = sanitize(self.document.view_line(index))
             first, stop = self.document.view_gap()
             if first <= index < stop or index >= self.document.view_line_count:
                 return text, None  # not read yet: nothing to remember
@@ -305,7 +508,7 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
             self._display_cache[index] = text
             if len(self._display_cache) > 512:
                 self._display_cache.popitem(last=False)
-        return text, formatted
+        return text, None
 
     # -- geometry
 
@@ -314,17 +517,38 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         return self.size.width - 1
 
     @property
+    def _gutter(self) -> int:
+        """Cells left of the text: the line numbers when shown, the note marker and a space."""
+        if not self.line_numbers:
+            return GUTTER
+        count = self.document.view_line_count if self.document is not None else 0
+        return GUTTER + max(len(f"{count:,}"), 3) + 1
+
+    @property
     def text_width(self) -> int:
         """Cells of text per row."""
-        return max(min(self.size.width - 1 - GUTTER, self.reading_width), 1)
+        return max(min(self.size.width - 1 - self._gutter, self.reading_width), 1)
 
     @property
     def _margin(self) -> int:
-        return max((self.size.width - 1 - GUTTER - self.text_width) // 2, 0)
+        return max((self.size.width - 1 - self._gutter - self.text_width) // 2, 0)
+
+    def _indent_of(self, index: int, text: str, formatted: DisplayLine | None) -> int:
+        """Cells of hanging indent before the wrapped rows of a line."""
+        if formatted is not None:
+            lead = formatted.lead
+            return usable_indent(text_cells(lead), self.text_width) if lead else 0
+        return usable_indent(hanging_indent(text), self.text_width)
 
     def _rows_of(self, index: int) -> Sequence[tuple[int, int]]:
+        text, formatted = self.display_line(index)
+        if formatted is not None and formatted.kind == "rule":
+            return [(0, self.text_width)]
+        if formatted is not None and formatted.table is not None:
+            # A table row is laid out with its whole table to fit the column.
+            count = len(formatted.table.rows(formatted.row, self.text_width))
+            return [(0, 0)] * count
         if not self.wrap:
-            text, _ = self.display_line(index)
             return [(0, len(text))]
         width = self.text_width
         if width != self._wrap_width:
@@ -332,15 +556,15 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
             self._wrap_width = width
         rows = self._wraps.get(index)
         if rows is None:
-            text, _ = self.display_line(index)
-            rows = self._wraps[index] = wrap_ranges(text, width)
+            rows = wrap_ranges(text, width, self._indent_of(index, text, formatted))
+            self._wraps[index] = rows
             if len(self._wraps) > 4096:
                 self._wraps.popitem(last=False)
         return rows
 
     def _clamp(self, line: int) -> int:
         line = min(max(line, 0), max(self.line_count - 1, 0))
-        if self.document is not None and not self._has(line):
+        if self.document is not None and self._rendered is None and not self._has(line):
             # In the gap not read yet: the nearer of the indexed lines' end and the tail.
             first, stop = self.document.view_gap()
             line = first - 1 if line - first < stop - line and first > 0 else stop
@@ -381,6 +605,7 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._token_styles.clear()
         self._layout = None
 
     # -- scrolling by rows
@@ -470,7 +695,7 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         self.refresh()
         self.post_message(self.CursorMoved(self))
 
-    def move_cursor(self, line: int, centre: bool = False) -> None:
+    def move_cursor(self, line: int, centre: bool = False, at_top: bool = False) -> None:
         """Put the cursor on line `line` of the file (an exact number: a search hit, a note)
         and scroll it into view (centred if asked).
 
@@ -480,6 +705,10 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         if self.document is None:
             return
         self._sync()
+        if self._rendered is not None:
+            self._pending_line = None
+            self._go(self._rendered.display_of(line), centre, at_top)
+            return
         if not self._knows(line):
             self._pending_end = False
             self._pending_line = line
@@ -487,9 +716,9 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
             self._changed()
             return
         self._pending_line = None
-        self._go(line, centre)
+        self._go(line, centre, at_top)
 
-    def _go(self, line: int, centre: bool = False) -> None:
+    def _go(self, line: int, centre: bool = False, at_top: bool = False) -> None:
         """Put the cursor on line `line` of view numbering and scroll it into view.
 
         Callers take up a change of numbering (`_sync`) before they work out `line`.
@@ -500,6 +729,9 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         if centre:
             self.top, self.top_sub = self.cursor, 0
             self._advance(-(self.size.height // 3))
+        elif at_top:
+            self.top, self.top_sub = self.cursor, 0
+            self._layout = None
         self._ensure_cursor_visible()
         self._changed()
 
@@ -559,12 +791,14 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         self._go(self.cursor - half)
 
     def action_first_line(self) -> None:
+        self.post_message(self.Jumped(self.cursor_line))
         self._pending_line = None
         self._sync()
         self.top, self.top_sub = 0, 0
         self._go(0)
 
     def action_last_line(self) -> None:
+        self.post_message(self.Jumped(self.cursor_line))
         self._pending_line = None
         document = self.document
         # The end of a large file is read directly, its line numbers estimated until the index
@@ -604,9 +838,42 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         self._change_width(-WIDTH_STEP)
 
     def _change_width(self, step: int) -> None:
-        # From the width actually shown, so the first step on a narrow terminal is seen.
-        self.set_reading_width(min(self.reading_width, self.text_width) + step)
+        # From the width actually shown, so the first step on a narrow terminal is seen; the
+        # width asked for before is kept for when the steps back get there (`-` then `+`
+        # beside a panel is the column as it was, also once the panel is gone).
+        shown = self.text_width
+        width = min(self.reading_width, shown) + step
+        if step < 0 and self.reading_width > shown and self._wider is None:
+            self._wider = self.reading_width
+        elif step > 0 and self._wider is not None and width >= shown:
+            width, self._wider = max(width, self._wider), None
+        self.set_reading_width(width)
+        self.narrow_width = self.reading_width
         self.app.notify(f"Reading width {self.reading_width} columns", timeout=1.5)
+        self.post_message(self.SettingsChanged())
+
+    @property
+    def full_width(self) -> bool:
+        return self.reading_width >= MAX_READING_WIDTH
+
+    def action_full_width(self) -> None:
+        """Use the pane's whole width, or go back to the reading width used before."""
+        if self.full_width:
+            self.set_reading_width(
+                self.narrow_width if self.narrow_width < MAX_READING_WIDTH else READING_WIDTH
+            )
+            self.app.notify(f"Reading width {self.reading_width} columns", timeout=1.5)
+        else:
+            self.narrow_width = self.reading_width
+            self.set_reading_width(MAX_READING_WIDTH)
+            self.app.notify("Full width", timeout=1.5)
+        self.post_message(self.SettingsChanged())
+
+    def action_toggle_line_numbers(self) -> None:
+        self.line_numbers = not self.line_numbers
+        self._invalidate(wraps=True)
+        self._ensure_cursor_visible()
+        self._changed()
         self.post_message(self.SettingsChanged())
 
     def action_scroll_left(self) -> None:
@@ -653,6 +920,7 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         document = self.document
         if document is None:
             return
+        self.post_message(self.Jumped(self.cursor_line))
         self._sync()
         if not self._knows(line) and document.read_tail():
             self._sync()
@@ -664,11 +932,16 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
 
     @property
     def selection(self) -> tuple[int, int] | None:
-        """First and last line of the line selection, if one is being made."""
+        """First and last source line of the line selection, if one is being made."""
         if self.selection_anchor is None:
             return None
         low, high = sorted((self.selection_anchor, self.cursor))
-        return low, high
+        return self.source_line_of(low), self._last_source_of(high)
+
+    @property
+    def cursor_lines(self) -> tuple[int, int]:
+        """First and last source line under the cursor (a rendered paragraph spans several)."""
+        return self.cursor_line, self._last_source_of(self.cursor)
 
     def action_select_lines(self) -> None:
         self.selection_anchor = None if self.selection_anchor is not None else self.cursor
@@ -737,10 +1010,13 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
             self._go(row.line)
 
     def _link_at(self, row: Row, x: int) -> str | None:
-        _, formatted = self.display_line(row.line)
-        if formatted is None or not formatted.links:
+        text, formatted = self.display_line(row.line)
+        if formatted is None or not formatted.links or formatted.table is not None:
             return None
-        column = row.start + (x - self._margin - GUTTER)
+        indent = self._indent_of(row.line, text, formatted) if row.sub and self.wrap else 0
+        column = row.start + (x - self._margin - self._gutter - indent)
+        if not self.wrap:
+            column = self.x_offset + (x - self._margin - self._gutter)
         for start, end, target in formatted.links:
             if start <= column < end:
                 return target
@@ -752,6 +1028,7 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         """Highlight search matches (source columns by line) and mark hit lines on the bar."""
         self.matches = matches
         self.hit_lines = sorted(set(hit_lines))
+        self._bar_hits = self._to_view_lines(self.hit_lines)
         self._strips.clear()
         self.refresh()
 
@@ -762,6 +1039,7 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
 
     def set_note_lines(self, lines: set[int]) -> None:
         self.note_lines = lines
+        self._bar_notes = self._to_view_lines(sorted(lines))
         self._strips.clear()
         self.refresh()
 
@@ -777,7 +1055,7 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
                 style = self.get_component_rich_style("document-view--empty")
                 message = "(empty document)" if self.document.is_indexed else "(reading…)"
                 strip = Strip(
-                    [Segment(" " * (self._margin + GUTTER), base), Segment(message, style)]
+                    [Segment(" " * (self._margin + self._gutter), base), Segment(message, style)]
                 )
                 strip = strip.extend_cell_length(width - 1, base).crop(0, width - 1)
             else:
@@ -803,6 +1081,79 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         low, high = sorted((self.selection_anchor, self.cursor))
         return low <= line <= high
 
+    def _role_style(self, role: str) -> Style:
+        """The style of a rendering role: a component class, or a syntax token's colour."""
+        if role.startswith("tok."):
+            return self._token_style(role[4:])
+        if role.startswith("h") and role[1:].isdigit():
+            role = role if role in ("h1", "h2") else "h3"
+        name = f"document-view--{role}"
+        style = self.get_component_rich_style(name, partial=True)
+        if role in _BLENDED:
+            # A background given with transparency is blended only into a whole style; the
+            # rest of the whole style (its colour) would cover the spans drawn over it.
+            style += Style(bgcolor=self.get_component_rich_style(name).bgcolor)
+        return style
+
+    def _token_style(self, token: str) -> Style:
+        style = self._token_styles.get(token)
+        if style is None:
+            from pygments.token import string_to_tokentype
+            from rich.syntax import PygmentsSyntaxTheme
+
+            dark = self.app.current_theme.dark if self.app.current_theme else True
+            name = "monokai" if dark else "friendly"
+            if self._syntax_theme is None or self._syntax_theme[0] != name:
+                self._syntax_theme = (name, PygmentsSyntaxTheme(name))
+                self._token_styles.clear()
+            found = self._syntax_theme[1].get_style_for_token(string_to_tokentype(token))
+            # The code block's own background stays: only colours and emphasis are taken.
+            style = self._token_styles[token] = Style(
+                color=found.color, bold=found.bold, italic=found.italic
+            )
+        return style
+
+    def _line_spans(
+        self, row: Row, text: str, formatted: DisplayLine | None, start: int, end: int
+    ) -> list[tuple[int, int, Style]]:
+        """Styled spans of a row showing columns start..end of a line's text: the rendering's
+        roles, then search matches on top."""
+        spans: list[tuple[int, int, Style]] = []
+        if formatted is not None:
+            for span_start, span_end, role in formatted.spans:
+                a, b = max(span_start, start), min(span_end, end)
+                if a < b:
+                    spans.append((a - start, b - start, self._role_style(role)))
+        if not self._exact(row.line):
+            return spans  # hits are placed by exact line numbers: none on estimated ones
+        current = self.current_match
+        first, last = row.line, row.line
+        if formatted is not None:
+            first, last = formatted.line, formatted.last
+        for line in range(first, last + 1):
+            for match_start, match_end in self.matches.get(line, ()):
+                is_current = current is not None and current == (line, match_start, match_end)
+                a, b = match_start, match_end
+                if formatted is not None:
+                    shown = formatted.offset_of(line, match_start)
+                    final = formatted.offset_of(line, max(match_end - 1, match_start))
+                    if shown is None or final is None:
+                        continue
+                    a, b = shown, max(final + 1, shown)
+                role = "document-view--current-match" if is_current else "document-view--match"
+                self._add_span(spans, a, b, start, end, role)
+        return spans
+
+    def _table_marks(self, formatted: DisplayLine) -> list[tuple[int, int, int, str]]:
+        current = self.current_match
+        marks = []
+        for line in range(formatted.line, formatted.last + 1):
+            for match_start, match_end in self.matches.get(line, ()):
+                is_current = current is not None and current == (line, match_start, match_end)
+                role = "current-match" if is_current else "match"
+                marks.append((line, match_start, match_end, role))
+        return marks
+
     def _render_row(self, row: Row, is_cursor: bool, in_selection: bool) -> Strip:
         base = self.rich_style
         width = self.size.width - 1
@@ -813,41 +1164,70 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         else:
             line_style = base
         text, formatted = self.display_line(row.line)
-        # Hits and notes are placed by exact line numbers: none on lines numbered by estimate.
-        exact = self.document is None or self.document.view_line_is_exact(row.line)
-        if self.wrap:
-            start, end = row.start, row.end
+        lead: list[Segment] = []
+        if formatted is not None and formatted.table is not None:
+            table_rows = formatted.table.rows(
+                formatted.row, self.text_width, self._table_marks(formatted)
+            )
+            shown, roles = table_rows[row.sub] if row.sub < len(table_rows) else ("", ())
+            spans = [(a, b, self._role_style(role)) for a, b, role in roles]
         else:
-            start, end = self.x_offset, self.x_offset + self.text_width
-        shown = text[start:end]
-        spans: list[tuple[int, int, Style]] = []
-        if formatted is not None:
-            for span_start, span_end, role in formatted.spans:
-                name = role if role in ("h1", "h2") or not role.startswith("h") else "h3"
-                self._add_span(spans, span_start, span_end, start, end, f"document-view--{name}")
-        current = self.current_match
-        for match_start, match_end in self.matches.get(row.line, ()) if exact else ():
-            is_current = current is not None and current == (row.line, match_start, match_end)
-            if formatted is not None:
-                match_start = formatted.display_column(match_start)
-                match_end = formatted.display_column(match_end)
-            role = "document-view--current-match" if is_current else "document-view--match"
-            self._add_span(spans, match_start, match_end, start, end, role)
-        gutter_style = self.get_component_rich_style("document-view--gutter")
-        if row.sub == 0 and exact and row.line in self.note_lines:
-            marker = Segment("● ", self.get_component_rich_style("document-view--note-marker"))
-        else:
-            marker = Segment("  ", gutter_style)
+            if formatted is not None and formatted.kind == "rule":
+                text = "─" * self.text_width
+                row = Row(row.line, 0, 0, self.text_width)
+            if self.wrap:
+                start, end = row.start, row.end
+                indent = self._indent_of(row.line, text, formatted) if row.sub else 0
+                if indent:
+                    leader = formatted.lead if formatted is not None else ""
+                    leader = leader if text_cells(leader) == indent else " " * indent
+                    lead = [Segment(leader, line_style + self._role_style("marker"))]
+            else:
+                start, end = self.x_offset, self.x_offset + self.text_width
+            shown = text[start:end]
+            spans = self._line_spans(row, text, formatted, start, end)
+        marker = self._gutter_segments(row)
         margin = Segment(" " * self._margin, base)
-        segments = [margin, marker, *_styled_segments(shown, line_style, spans)]
+        segments = [margin, *marker, *lead, *_styled_segments(shown, line_style, spans)]
         strip = Strip(segments)
         used = strip.cell_length
         if used < width:
             # The cursor line's colour runs across the text column, then the margin is plain.
-            column_end = self._margin + GUTTER + self.text_width
-            strip = strip.extend_cell_length(min(column_end, width), line_style)
+            column_end = self._margin + self._gutter + self.text_width
+            fill = line_style
+            if formatted is not None and formatted.kind == "code" and not is_cursor:
+                fill = line_style + self._role_style("codeblock")
+            strip = strip.extend_cell_length(min(column_end, width), fill)
             strip = strip.extend_cell_length(width, base)
         return strip.crop(0, width)
+
+    def _gutter_segments(self, row: Row) -> list[Segment]:
+        """The line number (when shown) and the note marker left of a row."""
+        gutter_style = self.get_component_rich_style("document-view--gutter")
+        first, last = row.line, row.line
+        _, formatted = self.display_line(row.line)
+        if formatted is not None:
+            first, last = formatted.line, formatted.last
+        segments = []
+        if self.line_numbers:
+            digits = self._gutter - GUTTER - 1
+            number = ""
+            if row.sub == 0 and self._exact(row.line):
+                number = f"{first + 1:,}"
+            segments.append(
+                Segment(
+                    number.rjust(digits) + " ",
+                    self.get_component_rich_style("document-view--line-number"),
+                )
+            )
+        noted = self.note_lines and any(line in self.note_lines for line in range(first, last + 1))
+        if row.sub == 0 and self._exact(row.line) and noted:
+            segments.append(
+                Segment("● ", self.get_component_rich_style("document-view--note-marker"))
+            )
+        else:
+            segments.append(Segment("  ", gutter_style))
+        return segments
 
     def _add_span(
         self, spans: list[tuple[int, int, Style]], a: int, b: int, start: int, end: int, role: str
@@ -869,9 +1249,9 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         char, role = "│", "document-view--bar"
         if (view_first < last and view_last > first) or (first <= view_first < last):
             char, role = "┃", "document-view--bar-thumb"
-        if self.hit_lines and _any_between(self.hit_lines, first, last):
+        if self._bar_hits and _any_between(self._bar_hits, first, last):
             char, role = "━", "document-view--bar-hit"
-        elif self.note_lines and any(first <= n < last for n in self.note_lines):
+        elif self._bar_notes and _any_between(self._bar_notes, first, last):
             char, role = "●", "document-view--bar-note"
         return Strip([Segment(char, self.get_component_rich_style(role))], 1)
 
@@ -893,7 +1273,12 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
             return [f"Go to line: {self.goto_buffer}▏ (Enter to go, Esc to cancel)"]
         count = self.line_count
         parts = []
-        if count:
+        if count and self._rendered is not None:
+            total_lines = document.line_count
+            fraction = read_fraction(self.last_read_line, total_lines)
+            parts.append(f"line {self.cursor_line + 1:,}/{total_lines:,}")
+            parts.append(f"{percent(fraction)}%")
+        elif count:
             # Until the index is done: an estimated number has a "~", a count still growing
             # a "+", and how far the screen is through the file is counted in bytes.
             if document.is_indexed and count == document.line_count:
@@ -908,6 +1293,8 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         else:
             parts.append("empty")
         parts.append(document.encoding)
+        if self.source_view and self.is_markdown:
+            parts.append("source")
         if not self.wrap:
             parts.append("wrap off")
         if self._pending_line is not None:
@@ -924,11 +1311,19 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         """
         rows = self.screen_rows()
         if not rows:
-            return self.top - 1
-        last = rows[-1]
-        if last.sub + 1 < len(self._rows_of(last.line)):
-            return last.line - 1  # cut off at the bottom edge
-        return last.line
+            line = self.top - 1
+        else:
+            last = rows[-1]
+            line = last.line
+            if last.sub + 1 < len(self._rows_of(last.line)):
+                line -= 1  # cut off at the bottom edge
+        if self._rendered is None:
+            return line
+        return self._last_source_of(line) if line >= 0 else self.source_line_of(self.top) - 1
+
+
+_BLENDED = frozenset({"h1", "code", "codeblock"})
+"""Roles whose background is translucent (`$boost`, `$primary 15%`)."""
 
 
 def _any_between(sorted_lines: list[int], first: float, last: float) -> bool:

@@ -18,7 +18,7 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.text import Text
 from textual import events, on, work
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -32,6 +32,7 @@ from seedreader.documents import Document, Library, Scanner, ScanResult, Skipped
 from seedreader.pathnames import show_path
 from seedreader.state import Place, ReadingState, find_place, make_quote, percent, read_fraction
 from seedreader.ui.keys import PANEL_KEYS, bindings
+from seedreader.ui.widgets.list_moves import ARROW_BINDINGS, ListMoves
 from seedreader.ui.widgets.panel_list import PanelList
 
 ENTRY_HEIGHT = 2
@@ -79,7 +80,7 @@ def labels_of(library: Library) -> dict[Path, str]:
     return {document.path: str(document.path)[len(prefix) :] for document in library}
 
 
-class LibraryPanel(ScrollView, can_focus=True):
+class LibraryPanel(ListMoves, ScrollView, can_focus=True):
     """Lists the documents; Enter or a click asks for one to be opened.
 
     It draws like an `OptionList` (the same styles) and takes the same keys as the notes list
@@ -89,12 +90,7 @@ class LibraryPanel(ScrollView, can_focus=True):
     HINT = "j/k move · Enter open · Esc back"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "cursor_down", show=False),
-        Binding("up", "cursor_up", show=False),
-        Binding("home", "first", show=False),
-        Binding("end", "last", show=False),
-        Binding("pagedown", "page_down", show=False),
-        Binding("pageup", "page_up", show=False),
+        *ARROW_BINDINGS,
         *bindings(PANEL_KEYS),
     ]
 
@@ -218,13 +214,19 @@ class LibraryPanel(ScrollView, can_focus=True):
     @on(_Found)
     def _found(self, event: _Found) -> None:
         event.stop()
+        self.add(event.documents, event.result)
+
+    def add(self, documents: list[Document], result: ScanResult | None = None) -> int | None:
+        """Put documents in the library (a scan's batch, or files opened from inside the app)
+        and say so with `Grew`; returns the first index that is new or moved, as
+        `Library.add` does."""
         library = self.library
         reading = library[self.current] if self.current < len(library) else None
         chosen = self.highlighted
         marked = library[chosen] if chosen is not None and chosen < len(library) else None
-        first = library.add(event.documents)
+        first = library.add(documents)
         if first is not None:
-            shared = shared_prefix((str(d.path) for d in event.documents), self._shared)
+            shared = shared_prefix((str(d.path) for d in documents), self._shared)
             prefix = label_prefix(shared, len(library))
             self._shared = shared
             if prefix != self._prefix:
@@ -236,14 +238,15 @@ class LibraryPanel(ScrollView, can_focus=True):
                 self.current = library.position(reading.path) or 0
             if marked is not None and chosen is not None and chosen >= first:
                 self.highlighted = library.position(marked.path)
-        if event.result is not None:
-            library.finish(event.result)
+        if result is not None:
+            library.finish(result)
         self._update_size()
         self.refresh()
         if first is not None:
             self.post_message(self.Grew(first))
-        if event.result is not None:
-            self.post_message(self.ScanFinished(list(library.skipped), event.result.notices))
+        if result is not None:
+            self.post_message(self.ScanFinished(list(library.skipped), result.notices))
+        return first
 
     # -- names and places
 
@@ -456,28 +459,12 @@ class LibraryPanel(ScrollView, can_focus=True):
         region = Region(0, top, 1, ENTRY_HEIGHT) if index else Region(0, 0, 1, top + ENTRY_HEIGHT)
         self.scroll_to_region(region, animate=False, force=True, immediate=True)
 
-    def action_cursor_down(self) -> None:
-        self.highlighted = 0 if self.highlighted is None else self.highlighted + 1
+    @property
+    def entry_count(self) -> int:
+        return len(self.library)
 
-    def action_cursor_up(self) -> None:
-        self.highlighted = 0 if self.highlighted is None else self.highlighted - 1
-
-    def action_first(self) -> None:
-        self.highlighted = 0
-
-    def action_last(self) -> None:
-        self.highlighted = len(self.library) - 1
-
-    def _page(self) -> int:
+    def page_size(self) -> int:
         return max(1, self.scrollable_content_region.height // ENTRY_HEIGHT)
-
-    def action_page_down(self) -> None:
-        start = self.highlighted if self.highlighted is not None else -1
-        self.highlighted = start + self._page()
-
-    def action_page_up(self) -> None:
-        start = self.highlighted if self.highlighted is not None else 0
-        self.highlighted = start - self._page()
 
     def action_select(self) -> None:
         if self.highlighted is not None:

@@ -196,6 +196,23 @@ class SearchPanel(ReportsWorkerErrors, Vertical):
         if self.index.is_ready:
             self._update_index(document)
 
+    def include(self, documents: list[Document]) -> None:
+        """Documents joined the library from inside the app: index them (if it is built; an
+        index built later takes them from the library)."""
+        if self.index.is_ready and documents:
+            self._include(documents)
+
+    @work(thread=True, group="search-update", exit_on_error=False)
+    def _include(self, documents: list[Document]) -> None:
+        from seedreader.search import IndexCancelled
+
+        worker = get_current_worker()
+        try:
+            for document in documents:
+                self.index.update(document, cancelled=lambda: worker.is_cancelled)
+        except IndexCancelled:
+            return
+
     # -- the index
 
     def _ensure_index(self) -> None:
