@@ -32,6 +32,7 @@ ORDER = (
     "bench_search",
     "bench_notes",
     "bench_start",
+    "bench_markdown",
     "bench_keys",
     "bench_library",
     "bench_index",
