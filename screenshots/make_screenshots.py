@@ -54,21 +54,35 @@ async def search(pilot: Pilot) -> None:
         await pilot.app.workers.wait_for_complete()
 
 
-VIEWS: dict[str, View] = {
-    "reading": reading,
-    "reading-light": reading_light,
-    "help": help_screen,
-    "notes": notes,
-    "search": search,
+async def markdown(pilot: Pilot) -> None:
+    await pilot.press("colon", "9", "6", "enter")
+
+
+async def outline(pilot: Pilot) -> None:
+    await pilot.press("t", *"ratio")
+    await pilot.pause(0.2)
+
+
+MARKDOWN = ROOT / "tests" / "data" / "markdown" / "rapidfuzz.md"
+"""A real README (rapidfuzz's, MIT): headings four levels deep, code, badges and lists."""
+
+VIEWS: dict[str, tuple[View, Path]] = {
+    "reading": (reading, ROOT / "seeds"),
+    "reading-light": (reading_light, ROOT / "seeds"),
+    "help": (help_screen, ROOT / "seeds"),
+    "notes": (notes, ROOT / "seeds"),
+    "search": (search, ROOT / "seeds"),
+    "markdown": (markdown, MARKDOWN),
+    "outline": (outline, MARKDOWN),
 }
 
 
-async def shoot(name: str, view: View) -> Path:
+async def shoot(name: str, view: View, where: Path) -> Path:
     from seedreader.documents import scan_paths
     from seedreader.ui.app import ReaderApp
 
     with tempfile.TemporaryDirectory() as data:
-        app = ReaderApp(scan_paths([ROOT / "seeds"]).documents, data_dir=Path(data))
+        app = ReaderApp(scan_paths([where]).documents, data_dir=Path(data))
         async with app.run_test(size=SIZE) as pilot:
             for _ in range(100):  # until the parts mounted after the first frame are there
                 await pilot.pause(0.05)
@@ -87,10 +101,10 @@ async def shoot(name: str, view: View) -> Path:
 def main() -> int:
     os.environ.setdefault("SEEDREADER_CACHE_DIR", tempfile.mkdtemp(prefix="seedreader-cache-"))
     only = set(sys.argv[1:])
-    for name, view in VIEWS.items():
+    for name, (view, where) in VIEWS.items():
         if only and name not in only:
             continue
-        path = asyncio.run(shoot(name, view))
+        path = asyncio.run(shoot(name, view, where))
         print(f"wrote {path.relative_to(ROOT)}")
     return 0
 
