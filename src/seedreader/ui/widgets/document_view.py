@@ -304,7 +304,8 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
             return
         stop = line + FIRST_RENDER_LINES if line < QUICK_RENDER_LINES else 0
         self._markdown = render_markdown(lines, stop=stop)
-        self._render_all(document, lines)
+        # After the first frame: the thread would share the interpreter with the start-up.
+        self.call_after_refresh(self._render_all, document, lines)
 
     @work(thread=True, exclusive=True, group="markdown", exit_on_error=False)
     def _render_all(self, document: Document, lines: list[str]) -> None:
