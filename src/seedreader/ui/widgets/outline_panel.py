@@ -321,7 +321,7 @@ class OutlinePanel(Vertical):
     DEFAULT_CSS = """
     OutlinePanel {
         width: 32;
-        max-width: 40%;
+        max-width: 30%;
         height: 1fr;
         border-right: vkey $panel-lighten-1;
         background: $surface;
