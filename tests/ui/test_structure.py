@@ -212,6 +212,10 @@ async def test_marks_survive_a_restart_and_an_edit(make_app, tmp_path: Path) -> 
         await pilot.press("apostrophe", "z")  # no such mark: said, nothing moves
         await pilot.pause()
         assert view.cursor_line == 199
+        # A jump and '' typed at once: the jump is recorded as its key is acted on.
+        await pilot.press("g", "G", "apostrophe", "apostrophe")
+        await pilot.pause()
+        assert view.cursor_line == 0
         await pilot.press("q")
     text.write_text("\n".join(["new first lines"] * 7 + lines) + "\n")
     app = make_app(text)

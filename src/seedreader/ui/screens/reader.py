@@ -52,6 +52,9 @@ if TYPE_CHECKING:
 _PANELS = (PanelList, LibraryPanel)
 """The side panels' lists, which take the reading keys of a list."""
 
+_JUMPS = frozenset({"first_line", "last_line"})
+"""The pane's keys that jump (besides `:N`, taken by `take_key`): places to come back to."""
+
 CHANGE_CHECK_SECONDS = 2.0
 """How often the open document is checked for changes on disk."""
 MIN_WIDTH, MIN_HEIGHT = 60, 20
@@ -237,6 +240,8 @@ class ReaderScreen(Screen[None]):
                 return False
             view.action_go_to_line()
         else:
+            if key == "enter" and view.goto_buffer:
+                self.jumps.record(self._here())
             view.goto_key(key, character)
         return True
 
@@ -256,6 +261,9 @@ class ReaderScreen(Screen[None]):
         if isinstance(active.node, _PANELS) and active.binding.action == "leave":
             self.set_focus(self.view)  # now, not when the panel's message arrives
             return True
+        if active.node is self.view and active.binding.action in _JUMPS:
+            # Recorded here, as the key is acted on: `''` typed right after must find it.
+            self.jumps.record(self._here())
         await self.app.run_action(active.binding.action, active.node)
         return True
 
@@ -290,7 +298,7 @@ class ReaderScreen(Screen[None]):
         self.current = index
         self.view.show(document, line=self.shelf.start_line(document))
         self.notes.show_document(document)
-        self.outline.show_document(document, self.view.headings)
+        self.outline.show_document(document, self.view.headings, self.view.is_markdown)
         self.shelf.current = index
         self.shelf.show_current()
         self._apply_highlights()
@@ -390,7 +398,7 @@ class ReaderScreen(Screen[None]):
     @on(DocumentView.Structured)
     def _structured(self, event: DocumentView.Structured) -> None:
         if event.view.document is not None:
-            self.outline.show_document(event.view.document, event.headings)
+            self.outline.show_document(event.view.document, event.headings, True)
             self._update_bars()
 
     def on_descendant_focus(self) -> None:
@@ -701,7 +709,7 @@ class ReaderScreen(Screen[None]):
         if not path.is_absolute():
             path = document.path.parent / path
         here = self._here()
-        if self._open_path_document(path):
+        if self._open_path(path):
             self.jumps.record(here)
             if parts.fragment:
                 self._go_to_anchor(parts.fragment, record=False)
@@ -713,10 +721,13 @@ class ReaderScreen(Screen[None]):
         path = Path(os.path.abspath(path))
         index = self.library.position(path)
         if index is None:
-            if not path.is_file():
-                self.notify(f"No such document: {show_path(path)}", markup=False, severity="error")
+            document = Document(path)
+            try:
+                document.load()  # a link to a missing, binary or unreadable file
+            except DocumentError as error:
+                self.notify(show_path(str(error)), markup=False, severity="error")
                 return False
-            self._add_documents([Document(path)])
+            self._add_documents([document])
             index = self.library.position(path)
         if index is None:
             return False
@@ -763,12 +774,6 @@ class ReaderScreen(Screen[None]):
             self.notify("No later place to go forward to.")
             return
         self._go_to_spot(spot)
-
-    @on(DocumentView.Jumped)
-    def _view_jumped(self, event: DocumentView.Jumped) -> None:
-        document = self.view.document
-        if document is not None:
-            self.jumps.record(Spot(document.path, event.line))
 
     def action_set_mark(self) -> None:
         self._mark_key = "m"
@@ -882,28 +887,24 @@ class ReaderScreen(Screen[None]):
 
         self.app.push_screen(OpenPathScreen(Path.cwd()), chosen)
 
-    def _open_path(self, path: Path) -> None:
+    def _open_path(self, path: Path) -> bool:
         """Open a file, or the documents of a folder, added to the library."""
         if not path.is_dir():
-            self._open_path_document(path)
-            return
-        from seedreader.documents import walk_paths
+            return self._open_path_document(path)
+        from seedreader.documents import scan_paths
 
-        documents = []
-        walk = walk_paths([path])
-        while True:
-            try:
-                documents.append(next(walk))
-            except StopIteration:
-                break
+        scan = scan_paths([path])
+        documents = scan.documents
+        skipped = f" ({len(scan.skipped):,} entries skipped)" if scan.skipped else ""
         if not documents:
-            self.notify(f"No documents in {show_path(path)}", markup=False, severity="warning")
-            return
+            self.notify(
+                f"No documents in {show_path(path)}{skipped}", markup=False, severity="warning"
+            )
+            return False
         self._add_documents(documents)
-        self.notify(f"{len(documents):,} documents from {show_path(path)}", markup=False)
+        self.notify(f"{len(documents):,} documents from {show_path(path)}{skipped}", markup=False)
         index = self.library.position(documents[0].path)
-        if index is not None:
-            self.open_document(index)
+        return index is not None and self.open_document(index)
 
     def action_pick_document(self) -> None:
         from seedreader.ui.screens.picker import PickerScreen

@@ -160,13 +160,6 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
             super().__init__()
             self.target = target
 
-    class Jumped(Message):
-        """The view jumped (g, G, :N) from source line `line`: a place to come back to."""
-
-        def __init__(self, line: int) -> None:
-            super().__init__()
-            self.line = line
-
     class Structured(Message):
         """A Markdown document's render is complete: its headings are known."""
 
@@ -285,13 +278,10 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
     def headings(self) -> tuple[Heading, ...] | None:
         """The Markdown document's headings, once its render is complete."""
         markdown = self._markdown
-        if markdown is None or markdown.source_count < self.line_count_of_source:
+        document = self.document
+        if markdown is None or document is None or markdown.source_count < document.line_count:
             return None
         return markdown.headings
-
-    @property
-    def line_count_of_source(self) -> int:
-        return self.document.view_line_count if self.document is not None else 0
 
     def _start_render(self, document: Document, line: int) -> None:
         """Render Markdown: a short file at once; a long one as far as the first screen needs
@@ -792,14 +782,12 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         self._go(self.cursor - half)
 
     def action_first_line(self) -> None:
-        self.post_message(self.Jumped(self.cursor_line))
         self._pending_line = None
         self._sync()
         self.top, self.top_sub = 0, 0
         self._go(0)
 
     def action_last_line(self) -> None:
-        self.post_message(self.Jumped(self.cursor_line))
         self._pending_line = None
         document = self.document
         # The end of a large file is read directly, its line numbers estimated until the index
@@ -921,7 +909,6 @@ class DocumentView(ReportsWorkerErrors, Widget, can_focus=True):
         document = self.document
         if document is None:
             return
-        self.post_message(self.Jumped(self.cursor_line))
         self._sync()
         if not self._knows(line) and document.read_tail():
             self._sync()

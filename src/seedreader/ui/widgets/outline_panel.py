@@ -385,14 +385,17 @@ class OutlinePanel(Vertical):
 
     # -- what the screen calls
 
-    def show_document(self, document: Document, headings: Sequence[HeadingLike] | None) -> None:
-        """Outline `document`: a Markdown render's headings when given, else the headings
-        the plain-text detector finds, in a thread (the panel says "Finding headings…")."""
+    def show_document(
+        self, document: Document, headings: Sequence[HeadingLike] | None, rendered: bool
+    ) -> None:
+        """Outline `document`: a Markdown render's headings when given (`rendered`: they
+        follow once its render is whole), else the headings the plain-text detector finds, in
+        a thread (the panel says "Finding headings…" meanwhile)."""
         self.workers.cancel_group(self, "outline")
         self._document = document
         if headings is not None:
             self.set_sections(markdown_outline(headings))
-        elif document.is_markdown and not document.is_large:
+        elif rendered:
             self.set_sections(None)  # the render's headings follow (`show_document` again)
         else:
             self.set_sections(None)
