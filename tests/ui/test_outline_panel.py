@@ -80,7 +80,8 @@ async def test_filter_then_enter_chooses_the_best_match() -> None:
 async def test_short_titles_do_not_match_every_query() -> None:
     app = PanelApp()
     sections = [Section(0, 1, "A"), Section(5, 2, "hack"), Section(9, 2, "C"), Section(20, 1, "B")]
-    async with app.run_test(size=(60, 20)) as pilot:
+    # 80 wide: the panel takes at most 30% of the screen, and the count must fit its title.
+    async with app.run_test(size=(80, 20)) as pilot:
         panel = app.query_one(OutlinePanel)
         panel.set_sections(sections)
         panel.focus_filter()
